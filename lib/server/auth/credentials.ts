@@ -1,0 +1,22 @@
+import { findUserForSignIn } from "@/lib/server/data/users";
+import { burnPasswordCheck, verifyPassword } from "@/lib/server/passwords";
+import type { Credentials, SessionUser } from "@/lib/server/strategies/types";
+
+export type CredentialCheck = { ok: true; user: SessionUser } | { ok: false; reason: "invalid" | "disabled" };
+
+/**
+ * The one password check every strategy uses (Auth.js calls it from its
+ * Credentials provider). An unknown email costs the same time as a wrong
+ * password, and both give the same answer.
+ */
+export async function verifyCredentials({ email, password }: Credentials): Promise<CredentialCheck> {
+  const user = await findUserForSignIn(email);
+  if (!user) {
+    await burnPasswordCheck(password);
+    return { ok: false, reason: "invalid" };
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) return { ok: false, reason: "invalid" };
+  // Checked after the password, so "disabled" reveals nothing to someone without it.
+  if (user.disabled) return { ok: false, reason: "disabled" };
+  return { ok: true, user: { id: user.id, name: user.name, role: user.role } };
+}

@@ -1,0 +1,104 @@
+import { getDb } from "@/lib/server/db/client";
+import { isRole, type Role } from "@/lib/strategies";
+
+// Rows of the stateful strategy. Tokens never reach this module: callers pass
+// the SHA-256 hash, so a dump of this table cannot be replayed.
+
+export interface SessionRow {
+  id: string;
+  tokenHash: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+  lastSeenAt: Date;
+  userAgent: string | null;
+}
+
+export interface SessionWithUser {
+  id: string;
+  createdAt: Date;
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+  user: { id: string; name: string; role: Role; disabled: boolean };
+}
+
+export async function insertSession(row: Omit<SessionRow, "createdAt" | "lastSeenAt"> & { createdAt: Date }): Promise<void> {
+  await getDb().session.create({ data: { ...row, lastSeenAt: row.createdAt } });
+}
+
+type RawSessionJoin = {
+  id: string;
+  createdAt: unknown;
+  expiresAt: unknown;
+  absoluteExpiresAt: unknown;
+  userId: string;
+  name: string;
+  role: string;
+  disabled: unknown;
+};
+
+// SQLite hands back dates and booleans in its own representations; PostgreSQL
+// as Date and boolean. Normalise both here, once.
+const toDate = (v: unknown): Date => (v instanceof Date ? v : new Date(typeof v === "string" && /^\d+$/.test(v) ? Number(v) : (v as string | number)));
+const toBool = (v: unknown): boolean => v === true || v === 1 || v === 1n || v === "1" || v === "true";
+
+/**
+ * The hot path of the stateful strategy: one indexed query that joins the
+ * user and selects only the columns a request needs.
+ */
+export async function findSessionByTokenHash(tokenHash: string): Promise<SessionWithUser | null> {
+  const rows = await getDb().$queryRaw<RawSessionJoin[]>`
+    SELECT s."id", s."createdAt", s."expiresAt", s."absoluteExpiresAt",
+           u."id" AS "userId", u."name", u."role", u."disabled"
+    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."tokenHash" = ${tokenHash}`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    createdAt: toDate(row.createdAt),
+    expiresAt: toDate(row.expiresAt),
+    absoluteExpiresAt: toDate(row.absoluteExpiresAt),
+    user: { id: row.userId, name: row.name, role: isRole(row.role) ? row.role : "member", disabled: toBool(row.disabled) },
+  };
+}
+
+export async function extendSession(id: string, expiresAt: Date, seenAt: Date): Promise<void> {
+  await getDb().session.updateMany({ where: { id }, data: { expiresAt, lastSeenAt: seenAt } });
+}
+
+export async function deleteSessionById(id: string): Promise<void> {
+  await getDb().session.deleteMany({ where: { id } });
+}
+
+export async function deleteSessionByTokenHash(tokenHash: string): Promise<void> {
+  await getDb().session.deleteMany({ where: { tokenHash } });
+}
+
+export function listActiveSessions(userId: string, now: Date) {
+  return getDb().session.findMany({
+    where: { userId, expiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
+    select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, userAgent: true },
+    orderBy: { lastSeenAt: "desc" },
+  });
+}
+
+export async function deleteUserSession(userId: string, sessionId: string): Promise<boolean> {
+  const { count } = await getDb().session.deleteMany({ where: { id: sessionId, userId } });
+  return count > 0;
+}
+
+export async function deleteUserSessions(userId: string, keepSessionId?: string | null): Promise<number> {
+  const { count } = await getDb().session.deleteMany({
+    where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+  });
+  return count;
+}
+
+export async function deleteExpiredSessions(now: Date): Promise<number> {
+  const { count } = await getDb().session.deleteMany({
+    where: { OR: [{ expiresAt: { lte: now } }, { absoluteExpiresAt: { lte: now } }] },
+  });
+  return count;
+}

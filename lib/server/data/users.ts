@@ -1,0 +1,74 @@
+import { randomUUID } from "node:crypto";
+import { getDb } from "@/lib/server/db/client";
+import { isRole, type Role } from "@/lib/strategies";
+
+export interface Profile {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+}
+
+const profileSelect = { id: true, email: true, name: true, role: true, disabled: true } as const;
+
+function toRole(value: string): Role {
+  return isRole(value) ? value : "member";
+}
+
+function toProfile(row: { id: string; email: string; name: string; role: string; disabled: boolean }): Profile {
+  return { ...row, role: toRole(row.role) };
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findUserForSignIn(email: string) {
+  const row = await getDb().user.findUnique({
+    where: { email: normalizeEmail(email) },
+    select: { id: true, name: true, role: true, disabled: true, passwordHash: true },
+  });
+  return row && { ...row, role: toRole(row.role) };
+}
+
+export async function getPasswordHash(userId: string): Promise<string | null> {
+  const row = await getDb().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return row?.passwordHash ?? null;
+}
+
+export async function getProfile(userId: string): Promise<Profile | null> {
+  const row = await getDb().user.findUnique({ where: { id: userId }, select: profileSelect });
+  return row && toProfile(row);
+}
+
+export async function listUsers(): Promise<Profile[]> {
+  const rows = await getDb().user.findMany({ select: profileSelect, orderBy: { email: "asc" } });
+  return rows.map(toProfile);
+}
+
+export async function createUser(input: { email: string; name: string; role: Role; passwordHash: string }): Promise<Profile> {
+  const row = await getDb().user.create({
+    data: { id: randomUUID(), ...input, email: normalizeEmail(input.email) },
+    select: profileSelect,
+  });
+  return toProfile(row);
+}
+
+/** Returns the updated profile, or null when the user does not exist. */
+export async function updateUser(
+  userId: string,
+  data: { name?: string; role?: Role; disabled?: boolean; passwordHash?: string },
+): Promise<Profile | null> {
+  // Anything that should end sessions bumps sessionVersion (room for the version-check mitigation).
+  const endsSessions = data.passwordHash !== undefined || data.disabled === true;
+  const result = await getDb().user.updateMany({
+    where: { id: userId },
+    data: { ...data, ...(endsSessions ? { sessionVersion: { increment: 1 } } : {}) },
+  });
+  return result.count === 0 ? null : getProfile(userId);
+}
+
+export async function bumpSessionVersion(userId: string): Promise<void> {
+  await getDb().user.updateMany({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
+}

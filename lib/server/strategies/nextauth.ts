@@ -1,0 +1,206 @@
+import { Auth, raw, skipCSRFCheck, type AuthConfig } from "@auth/core";
+import { CredentialsSignin } from "@auth/core/errors";
+import Credentials from "@auth/core/providers/credentials";
+import { z } from "zod";
+import type { CredentialCheck } from "@/lib/server/auth/credentials";
+import { cookiePairBytes } from "@/lib/server/cookies";
+import type { CredentialContext } from "@/lib/server/http/credential-context";
+import { ROLES } from "@/lib/strategies";
+import { statelessCapabilities } from "./capabilities";
+import { NO_SESSION, type Credentials as LoginCredentials, type SessionResult, type SessionStrategy } from "./types";
+
+export interface NextAuthOptions {
+  /** Auth.js session maxAge, seconds (its default is 30 days). */
+  ttlSeconds: number;
+  secret: string;
+  verifyCredentials: (c: LoginCredentials) => Promise<CredentialCheck>;
+  /** Current display name, read when the app asks Auth.js to update the session. */
+  loadName: (userId: string) => Promise<string | null>;
+}
+
+export const AUTH_BASE_PATH = "/api/auth";
+
+class AccountDisabled extends CredentialsSignin {
+  override code = "disabled";
+}
+
+const credentialsInput = z.object({ email: z.string().max(320), password: z.string().max(1024) });
+
+const sessionBody = z.object({
+  user: z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) }),
+  expires: z.string(),
+  signedInAt: z.number(),
+});
+
+/**
+ * The Auth.js configuration most teams ship: Credentials provider, default JWT
+ * session strategy (an encrypted JWT in Auth.js's own cookie). The same config
+ * backs the standard Auth.js endpoints under /api/auth (app/api/auth/[...nextauth]).
+ * Note: Auth.js reads Date.now() itself, so its clock cannot be swapped.
+ */
+export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
+  return {
+    secret: opts.secret,
+    basePath: AUTH_BASE_PATH,
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: opts.ttlSeconds },
+    pages: { signIn: "/nextauth/login" },
+    logger: { error: () => {}, warn: () => {} }, // bad tokens are expected input here, not server errors
+    providers: [
+      Credentials({
+        credentials: { email: {}, password: {} },
+        async authorize(input) {
+          const parsed = credentialsInput.safeParse(input);
+          if (!parsed.success) return null;
+          const check = await opts.verifyCredentials(parsed.data);
+          if (!check.ok) {
+            if (check.reason === "disabled") throw new AccountDisabled();
+            return null;
+          }
+          return { id: check.user.id, name: check.user.name, role: check.user.role };
+        },
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, user, trigger }) {
+        // Only at sign-in is `user` present: its claims are copied once and go stale after.
+        if (user) {
+          token.sub = user.id;
+          token.role = (user as { role?: string }).role;
+          // Auth.js re-stamps `iat` on every re-encode; keep the real sign-in time.
+          token.signedInAt = Math.floor(Date.now() / 1000);
+        }
+        // The documented pattern for a rename is update() → trigger "update". We re-read
+        // the name from the database instead of trusting data the client sent.
+        if (trigger === "update" && token.sub) {
+          const name = await opts.loadName(token.sub);
+          if (name !== null) token.name = name;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        return {
+          ...session,
+          user: { ...session.user, id: token.sub, role: token.role },
+          signedInAt: token.signedInAt,
+        } as typeof session;
+      },
+    },
+  };
+}
+
+export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy & { config: AuthConfig } {
+  const config = createNextAuthConfig(opts);
+  const rawConfig: AuthConfig = { ...config, raw, skipCSRFCheck } as AuthConfig;
+  const sessionCookie = (ctx: CredentialContext) => `${ctx.secure ? "__Secure-" : ""}authjs.session-token`;
+
+  /** Call Auth.js the way next-auth's own signIn()/auth() do, and forward its cookies. */
+  async function callAuth(ctx: CredentialContext, action: string, init?: RequestInit) {
+    const cookie = ctx.cookieNames().map((n) => `${n}=${ctx.cookie(n) ?? ""}`).join("; ");
+    const headers = new Headers(init?.headers);
+    headers.set("cookie", cookie);
+    const response = (await Auth(new Request(`${ctx.origin}${AUTH_BASE_PATH}/${action}`, { ...init, headers }), rawConfig)) as unknown as {
+      body?: unknown;
+      redirect?: string;
+      cookies?: { name: string; value: string; options?: Record<string, unknown> }[];
+    };
+    for (const c of response.cookies ?? []) {
+      const o = c.options ?? {};
+      ctx.setCookie({
+        name: c.name,
+        value: c.value,
+        httpOnly: o.httpOnly as boolean | undefined,
+        secure: o.secure as boolean | undefined,
+        sameSite: o.sameSite as "lax" | undefined,
+        path: o.path as string | undefined,
+        maxAge: o.maxAge as number | undefined,
+        expires: o.expires as Date | undefined,
+      });
+    }
+    return response;
+  }
+
+  return {
+    id: "nextauth",
+    transport: "cookie",
+    config,
+
+    async signIn(credentials, ctx) {
+      let response;
+      try {
+        response = await callAuth(ctx, "callback/credentials", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ ...credentials, callbackUrl: `${ctx.origin}/nextauth` }),
+        });
+      } catch (error) {
+        if (error instanceof AccountDisabled) return { ok: false, reason: "disabled" };
+        if (error instanceof CredentialsSignin) return { ok: false, reason: "invalid" };
+        throw error;
+      }
+      const issued = response.cookies?.find((c) => c.name.startsWith(sessionCookie(ctx)) && c.value);
+      if (!issued) return { ok: false, reason: "invalid" };
+      // Read the new token back to report who signed in, exactly as a later request would.
+      const session = await readSession(withOnlyCookie(ctx, issued.name, issued.value));
+      if (!session.session) return { ok: false, reason: "invalid" };
+      return { ok: true, user: session.user, expiresAt: session.session.expiresAt };
+    },
+
+    validate: (ctx) => readSession(ctx),
+
+    async signOut(ctx) {
+      await callAuth(ctx, "signout", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ callbackUrl: `${ctx.origin}/nextauth/login` }),
+      });
+    },
+
+    // next-auth's update(): a POST to the session endpoint, trigger "update" in the jwt callback.
+    async reissue(ctx) {
+      const result = await readSession(ctx, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ data: {} }),
+      });
+      return result.session ? { expiresAt: result.session.expiresAt } : {};
+    },
+
+    capabilities: statelessCapabilities("nextauth"),
+  };
+
+  /** Auth.js's session read: decrypt, run the jwt and session callbacks, re-encrypt with a new expiry. */
+  async function readSession(ctx: CredentialContext, init?: RequestInit): Promise<SessionResult> {
+    const name = sessionCookie(ctx);
+    const parts = ctx.cookieNames().filter((n) => n === name || n.startsWith(`${name}.`));
+    if (parts.length === 0) return NO_SESSION;
+    let bytes = 0;
+    for (const n of parts) bytes += cookiePairBytes(n, ctx.cookie(n) ?? "");
+    try {
+      const response = await callAuth(ctx, "session", init);
+      return toSessionResult(response.body, bytes);
+    } catch {
+      return NO_SESSION;
+    }
+  }
+}
+
+function withOnlyCookie(ctx: CredentialContext, name: string, value: string): CredentialContext {
+  return { ...ctx, cookie: (n) => (n === name ? value : undefined), cookieNames: () => [name], setCookie: () => {} };
+}
+
+function toSessionResult(body: unknown, credentialBytes: number): SessionResult {
+  const parsed = sessionBody.safeParse(body);
+  if (!parsed.success) return NO_SESSION;
+  const s = parsed.data;
+  return {
+    session: {
+      strategy: "nextauth",
+      id: null,
+      issuedAt: new Date(s.signedInAt * 1000),
+      expiresAt: new Date(s.expires),
+      credentialBytes,
+    },
+    user: s.user,
+  };
+}

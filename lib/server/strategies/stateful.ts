@@ -1,0 +1,125 @@
+import { createHash, randomBytes } from "node:crypto";
+import { clearedSessionCookie, cookiePairBytes, MAX_COOKIE_VALUE_BYTES, sessionCookie, sessionCookieName } from "@/lib/server/cookies";
+import * as sessions from "@/lib/server/data/sessions";
+import type { CredentialCheck } from "@/lib/server/auth/credentials";
+import type { CredentialContext } from "@/lib/server/http/credential-context";
+import { NO_SESSION, type Clock, type Credentials, type SessionResult, type SessionStrategy } from "./types";
+
+export interface StatefulOptions {
+  clock: Clock;
+  /** Sliding idle timeout, seconds. */
+  idleSeconds: number;
+  /** Absolute lifetime, seconds. */
+  absoluteSeconds: number;
+  verifyCredentials: (c: Credentials) => Promise<CredentialCheck>;
+  cookieBase?: string;
+}
+
+const TOKEN_BYTES = 32; // 256 bits from the CSPRNG
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/; // base64url of 32 bytes
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/**
+ * Opaque random token in an HttpOnly cookie; the database keeps only its
+ * SHA-256 hash. Every request reads the row (one joined query), so sign-out,
+ * revocation, role changes and disabling take effect on the next request.
+ */
+export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
+  const { clock, idleSeconds, absoluteSeconds } = opts;
+  const cookieBase = opts.cookieBase ?? "lab-stateful";
+  const idleMs = idleSeconds * 1000;
+
+  function readToken(ctx: CredentialContext): string | null {
+    const value = ctx.cookie(sessionCookieName(ctx, cookieBase));
+    // Reject anything that is not the shape we issue before touching the database.
+    return value && value.length <= MAX_COOKIE_VALUE_BYTES && TOKEN_PATTERN.test(value) ? value : null;
+  }
+
+  async function validate(ctx: CredentialContext): Promise<SessionResult> {
+    const token = readToken(ctx);
+    if (!token) return NO_SESSION;
+    const row = await sessions.findSessionByTokenHash(hashToken(token));
+    if (!row) return NO_SESSION;
+    const now = clock.now();
+    const ends = Math.min(row.expiresAt.getTime(), row.absoluteExpiresAt.getTime());
+    if (now >= ends || row.user.disabled) {
+      await sessions.deleteSessionById(row.id);
+      return NO_SESSION;
+    }
+    let expiresAt = row.expiresAt;
+    // Slide the idle expiry only once half of it is used up: one write per
+    // half-window instead of one per request.
+    if (row.expiresAt.getTime() - now < idleMs / 2) {
+      expiresAt = new Date(Math.min(now + idleMs, row.absoluteExpiresAt.getTime()));
+      await sessions.extendSession(row.id, expiresAt, new Date(now));
+    }
+    const name = sessionCookieName(ctx, cookieBase);
+    return {
+      session: {
+        strategy: "stateful",
+        id: row.id,
+        issuedAt: row.createdAt,
+        expiresAt,
+        credentialBytes: cookiePairBytes(name, token),
+      },
+      user: { id: row.user.id, name: row.user.name, role: row.user.role },
+    };
+  }
+
+  return {
+    id: "stateful",
+    transport: "cookie",
+
+    async signIn(credentials, ctx) {
+      const check = await opts.verifyCredentials(credentials);
+      if (!check.ok) return check;
+      // Any token the browser already had is replaced (and forgotten on the server): no fixation.
+      const previous = readToken(ctx);
+      if (previous) await sessions.deleteSessionByTokenHash(hashToken(previous));
+      const token = randomBytes(TOKEN_BYTES).toString("base64url");
+      const now = clock.now();
+      const absoluteExpiresAt = new Date(now + absoluteSeconds * 1000);
+      const expiresAt = new Date(Math.min(now + idleMs, absoluteExpiresAt.getTime()));
+      await sessions.insertSession({
+        id: randomBytes(16).toString("base64url"),
+        tokenHash: hashToken(token),
+        userId: check.user.id,
+        createdAt: new Date(now),
+        expiresAt,
+        absoluteExpiresAt,
+        userAgent: ctx.userAgent,
+      });
+      // The cookie lives until the absolute expiry; the server enforces the idle one.
+      ctx.setCookie(sessionCookie(ctx, cookieBase, token, absoluteExpiresAt, now));
+      return { ok: true, user: check.user, expiresAt };
+    },
+
+    validate,
+
+    async signOut(ctx) {
+      const token = readToken(ctx);
+      if (token) await sessions.deleteSessionByTokenHash(hashToken(token));
+      ctx.setCookie(clearedSessionCookie(ctx, cookieBase));
+    },
+
+    // The user is read from the database on every request: nothing to re-issue.
+    async reissue() {
+      return {};
+    },
+
+    capabilities: {
+      listSessions: {
+        supported: true,
+        async run(userId, currentSessionId) {
+          const rows = await sessions.listActiveSessions(userId, new Date(clock.now()));
+          return rows.map((r) => ({ ...r, current: r.id === currentSessionId }));
+        },
+      },
+      revokeSession: { supported: true, run: (userId, sessionId) => sessions.deleteUserSession(userId, sessionId) },
+      revokeAllSessions: { supported: true, run: (userId, keep) => sessions.deleteUserSessions(userId, keep) },
+    },
+  };
+}
