@@ -1,0 +1,22 @@
+import { updateUser } from "@/lib/server/data/users";
+import { idParam, refuseSelf } from "@/lib/server/http/api-helpers";
+import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { disableBody } from "@/lib/validation";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: method({
+    access: "admin",
+    body: disableBody,
+    async handler({ strategy, user, params, body }) {
+      const id = idParam(params);
+      refuseSelf(user, id, "disable");
+      const updated = await updateUser(id, { disabled: body.disabled });
+      if (!updated) throw new ApiError(404, "User not found.");
+      if (!body.disabled) return json({ user: updated });
+      // A disabled user can no longer sign in; whether existing sessions end depends on the strategy.
+      const revokeAll = strategy.capabilities.revokeAllSessions;
+      if (revokeAll.supported) return json({ user: updated, sessionsEnded: await revokeAll.run(id) });
+      return json({ user: updated, sessionsEnded: null, note: revokeAll.reason });
+    },
+  }),
+});

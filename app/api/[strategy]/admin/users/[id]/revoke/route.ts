@@ -1,0 +1,14 @@
+import { idParam, requireCapability, requireProfile } from "@/lib/server/http/api-helpers";
+import { apiRoute, json, method } from "@/lib/server/http/route";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: method({
+    access: "admin",
+    async handler({ strategy, params }) {
+      const revokeAll = requireCapability(strategy, "revokeAllSessions");
+      const id = idParam(params);
+      await requireProfile(id);
+      return json({ ok: true, sessionsEnded: await revokeAll(id) });
+    },
+  }),
+});

@@ -1,0 +1,18 @@
+import { updateUser } from "@/lib/server/data/users";
+import { idParam, refuseSelf } from "@/lib/server/http/api-helpers";
+import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { roleBody } from "@/lib/validation";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: method({
+    access: "admin",
+    body: roleBody,
+    async handler({ user, params, body }) {
+      const id = idParam(params);
+      refuseSelf(user, id, "change the role of");
+      const updated = await updateUser(id, { role: body.role });
+      if (!updated) throw new ApiError(404, "User not found.");
+      return json({ user: updated });
+    },
+  }),
+});

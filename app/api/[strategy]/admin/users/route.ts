@@ -1,0 +1,11 @@
+import { listUsers } from "@/lib/server/data/users";
+import { apiRoute, json, method } from "@/lib/server/http/route";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: method({
+    access: "admin",
+    async handler() {
+      return json({ users: await listUsers() });
+    },
+  }),
+});

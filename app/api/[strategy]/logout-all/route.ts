@@ -1,0 +1,14 @@
+import { requireCapability } from "@/lib/server/http/api-helpers";
+import { apiRoute, json, method } from "@/lib/server/http/route";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: method({
+    access: "user",
+    async handler({ strategy, ctx, user }) {
+      const revokeAll = requireCapability(strategy, "revokeAllSessions");
+      const ended = await revokeAll(user.id);
+      await strategy.signOut(ctx);
+      return json({ ok: true, sessionsEnded: ended });
+    },
+  }),
+});

@@ -1,0 +1,12 @@
+import { apiRoute, json, method } from "@/lib/server/http/route";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  // Public: signing out must also clear a cookie the server no longer accepts.
+  POST: method({
+    access: "public",
+    async handler({ strategy, ctx }) {
+      await strategy.signOut(ctx);
+      return json({ ok: true });
+    },
+  }),
+});

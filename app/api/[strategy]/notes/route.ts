@@ -1,0 +1,22 @@
+import { countNotes, createNote, listNotes, MAX_NOTES_PER_USER } from "@/lib/server/data/notes";
+import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { noteBody } from "@/lib/validation";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: method({
+    access: "user",
+    async handler({ user }) {
+      return json({ notes: await listNotes(user.id) });
+    },
+  }),
+  POST: method({
+    access: "user",
+    body: noteBody,
+    async handler({ user, body }) {
+      if ((await countNotes(user.id)) >= MAX_NOTES_PER_USER) {
+        throw new ApiError(409, `You already have ${MAX_NOTES_PER_USER} notes; delete some first.`);
+      }
+      return json({ note: await createNote(user.id, body) }, 201);
+    },
+  }),
+});

@@ -1,0 +1,24 @@
+import { getPasswordHash, updateUser } from "@/lib/server/data/users";
+import { hashPassword, verifyPassword } from "@/lib/server/passwords";
+import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { passwordBody } from "@/lib/validation";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  POST: method({
+    access: "user",
+    body: passwordBody,
+    async handler({ strategy, session, user, body }) {
+      const stored = await getPasswordHash(user.id);
+      if (!stored || !(await verifyPassword(body.currentPassword, stored))) {
+        throw new ApiError(403, "The current password is not correct.");
+      }
+      await updateUser(user.id, { passwordHash: await hashPassword(body.newPassword) });
+      // Where the strategy can, a password change ends every other session.
+      const revokeAll = strategy.capabilities.revokeAllSessions;
+      if (revokeAll.supported) {
+        return json({ ok: true, otherSessionsEnded: await revokeAll.run(user.id, session.id) });
+      }
+      return json({ ok: true, otherSessionsEnded: null, note: revokeAll.reason });
+    },
+  }),
+});

@@ -1,0 +1,2 @@
+// /api/{strategy} itself is not an endpoint either.
+export { GET, POST, PUT, PATCH, DELETE } from "./[...rest]/route";

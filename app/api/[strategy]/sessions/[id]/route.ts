@@ -1,0 +1,16 @@
+import { idParam, requireCapability } from "@/lib/server/http/api-helpers";
+import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  DELETE: method({
+    access: "user",
+    async handler({ strategy, ctx, session, user, params }) {
+      const revoke = requireCapability(strategy, "revokeSession");
+      const id = idParam(params);
+      if (!(await revoke(user.id, id))) throw new ApiError(404, "No such session of yours.");
+      // Revoking the current device is a sign-out: clear its cookie too.
+      if (id === session.id) await strategy.signOut(ctx);
+      return json({ ok: true, current: id === session.id });
+    },
+  }),
+});

@@ -1,0 +1,12 @@
+import { requireCapability } from "@/lib/server/http/api-helpers";
+import { apiRoute, json, method } from "@/lib/server/http/route";
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+  GET: method({
+    access: "user",
+    async handler({ strategy, session, user }) {
+      const list = requireCapability(strategy, "listSessions");
+      return json({ sessions: await list(user.id, session.id) });
+    },
+  }),
+});

@@ -1,0 +1,36 @@
+import { getProfile, type Profile } from "@/lib/server/data/users";
+import type { Capability, SessionCapabilities, SessionUser } from "@/lib/server/strategies/types";
+import type { SessionStrategy } from "@/lib/server/strategies";
+import { pathId } from "@/lib/validation";
+import { ApiError } from "./route";
+
+/** The capability's implementation, or a 501 carrying the strategy's one-line reason. */
+export function requireCapability<K extends keyof SessionCapabilities>(
+  strategy: SessionStrategy,
+  name: K,
+): SessionCapabilities[K] extends Capability<infer F> ? F : never {
+  const capability = strategy.capabilities[name];
+  if (!capability.supported) throw new ApiError(501, capability.reason, { capability: name });
+  return capability.run as never;
+}
+
+export function idParam(params: Record<string, string>, name = "id"): string {
+  const parsed = pathId.safeParse(params[name]);
+  if (!parsed.success) throw new ApiError(404, "Not found.");
+  return parsed.data;
+}
+
+export async function requireProfile(userId: string): Promise<Profile> {
+  const profile = await getProfile(userId);
+  if (!profile) throw new ApiError(404, "User not found.");
+  return profile;
+}
+
+export function publicUser(p: Profile) {
+  return { id: p.id, email: p.email, name: p.name, role: p.role };
+}
+
+/** Refuse admin actions on one's own account that could lock the last admin out. */
+export function refuseSelf(actor: SessionUser, targetId: string, what: string): void {
+  if (actor.id === targetId) throw new ApiError(409, `You cannot ${what} your own account.`);
+}

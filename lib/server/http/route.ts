@@ -1,0 +1,151 @@
+import { NextResponse, type NextRequest } from "next/server";
+import type { z } from "zod";
+import { getStrategy, type SessionStrategy } from "@/lib/server/strategies";
+import type { SessionInfo, SessionUser } from "@/lib/server/strategies/types";
+import { isStrategyId } from "@/lib/strategies";
+import { contextFromRequest, type CredentialContext } from "./credential-context";
+import { isSameOriginRequest } from "./origin";
+
+// Every API route goes through apiRoute(): strategy lookup, CSRF check,
+// bounded JSON parsing, zod validation, authentication and authorization on
+// the server for every request, JSON errors, and Cache-Control: no-store.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const MAX_BODY_BYTES = 16 * 1024;
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+type Access = "public" | "user" | "admin";
+
+interface BaseArgs {
+  req: NextRequest;
+  ctx: CredentialContext;
+  strategy: SessionStrategy;
+  params: Record<string, string>;
+}
+type AuthedArgs = { session: SessionInfo; user: SessionUser };
+
+type HandlerArgs<A extends Access, S extends z.ZodType | undefined> = BaseArgs &
+  (A extends "public" ? object : AuthedArgs) &
+  (S extends z.ZodType ? { body: z.infer<S> } : object);
+
+interface MethodSpec<A extends Access, S extends z.ZodType | undefined> {
+  access: A;
+  body?: S;
+  handler: (args: HandlerArgs<A, S>) => Promise<Response>;
+}
+
+export function method<A extends Access, S extends z.ZodType | undefined = undefined>(spec: MethodSpec<A, S>) {
+  return spec as unknown as MethodSpec<Access, z.ZodType | undefined>;
+}
+
+export function json(body: unknown, status = 200): NextResponse {
+  return NextResponse.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+export function errorResponse(status: number, error: string, extra: Record<string, unknown> = {}): NextResponse {
+  return json({ error, ...extra }, status);
+}
+
+async function readJsonBody(req: NextRequest, schema: z.ZodType): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) throw new ApiError(415, "Send a JSON body with Content-Type: application/json.");
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new ApiError(413, `Body larger than ${MAX_BODY_BYTES} bytes.`);
+  let text: string;
+  try {
+    text = await readLimited(req, MAX_BODY_BYTES);
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw new ApiError(400, "Could not read the request body.");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "Malformed JSON body.");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    throw new ApiError(400, `Invalid body: ${where}${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+async function readLimited(req: NextRequest, limit: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new ApiError(413, `Body larger than ${limit} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+type RouteHandler = (req: NextRequest, route: RouteContext) => Promise<Response>;
+
+export function apiRoute(specs: Partial<Record<Method, MethodSpec<Access, z.ZodType | undefined>>>): Record<Method, RouteHandler> {
+  const allow = Object.keys(specs).join(", ");
+  const handlers = {} as Record<Method, RouteHandler>;
+  for (const m of METHODS) {
+    const spec = specs[m];
+    handlers[m] = spec
+      ? (req, route) => run(spec, req, route)
+      : async () => {
+          const res = errorResponse(405, `Method not allowed. Use ${allow}.`);
+          res.headers.set("Allow", allow);
+          return res;
+        };
+  }
+  return handlers;
+}
+
+async function run(spec: MethodSpec<Access, z.ZodType | undefined>, req: NextRequest, route: RouteContext): Promise<Response> {
+  const ctx = contextFromRequest(req);
+  try {
+    const rawParams = await route.params;
+    const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+    if (!isStrategyId(params.strategy)) throw new ApiError(404, "Unknown strategy. Use stateful, cookie, jwt or nextauth.");
+    const strategy = getStrategy(params.strategy);
+
+    if (req.method !== "GET" && strategy.transport === "cookie" && !isSameOriginRequest(req.headers, ctx.origin)) {
+      throw new ApiError(403, "Cross-origin request refused (CSRF protection).");
+    }
+    const args: Record<string, unknown> = { req, ctx, strategy, params };
+    if (spec.body) args.body = await readJsonBody(req, spec.body);
+    if (spec.access !== "public") {
+      const { session, user } = await strategy.validate(ctx);
+      if (!session) throw new ApiError(401, "Not signed in, or the session is no longer valid.");
+      if (spec.access === "admin" && user.role !== "admin") throw new ApiError(403, "Admins only.");
+      args.session = session;
+      args.user = user;
+    }
+    const res = await spec.handler(args as never);
+    res.headers.set("Cache-Control", "no-store");
+    return ctx.applyTo(res as NextResponse);
+  } catch (error) {
+    if (error instanceof ApiError) return ctx.applyTo(errorResponse(error.status, error.message, error.extra));
+    console.error("[api] unexpected error", req.method, req.nextUrl.pathname, error);
+    return ctx.applyTo(errorResponse(500, "Internal error."));
+  }
+}
