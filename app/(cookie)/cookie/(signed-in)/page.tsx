@@ -1,0 +1,5 @@
+import { Dashboard } from "@/components/features/Dashboard";
+
+export default function Page() {
+  return <Dashboard strategy="cookie" />;
+}

@@ -1,0 +1,6 @@
+import { ClientSessionGuard } from "@/components/guards/ClientSessionGuard";
+
+// Client-side guard: bearer tokens are not sent on navigation (see the component).
+export default function Layout({ children }: { children: React.ReactNode }) {
+  return <ClientSessionGuard strategy="jwt">{children}</ClientSessionGuard>;
+}

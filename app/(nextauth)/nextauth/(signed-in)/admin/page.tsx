@@ -1,0 +1,10 @@
+import { Admin } from "@/components/features/Admin";
+import { ServerAdminGate } from "@/components/guards/ServerSessionGuard";
+
+export default function Page() {
+  return (
+    <ServerAdminGate strategy="nextauth">
+      <Admin strategy="nextauth" />
+    </ServerAdminGate>
+  );
+}

@@ -1,0 +1,5 @@
+import { Devices } from "@/components/features/Devices";
+
+export default function Page() {
+  return <Devices strategy="nextauth" />;
+}

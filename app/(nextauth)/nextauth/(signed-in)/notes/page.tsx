@@ -1,0 +1,5 @@
+import { Notes } from "@/components/features/Notes";
+
+export default function Page() {
+  return <Notes strategy="nextauth" />;
+}

@@ -1,0 +1,5 @@
+import { Settings } from "@/components/features/Settings";
+
+export default function Page() {
+  return <Settings strategy="nextauth" />;
+}

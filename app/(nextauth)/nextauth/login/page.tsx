@@ -1,0 +1,5 @@
+import { LoginPage } from "@/components/LoginPage";
+
+export default function Page() {
+  return <LoginPage strategy="nextauth" />;
+}

@@ -1,0 +1,5 @@
+import { ServerSessionGuard } from "@/components/guards/ServerSessionGuard";
+
+export default function Layout({ children }: { children: React.ReactNode }) {
+  return <ServerSessionGuard strategy="stateful">{children}</ServerSessionGuard>;
+}

@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ModeSwitcher } from "@/components/ModeSwitcher";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Session Lab",
+  description: "The same app with four session strategies, measured side by side.",
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="topbar">
+          <Link href="/" className="brand">
+            Session Lab
+          </Link>
+          <ModeSwitcher />
+        </header>
+        <main className="main">{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,58 @@
+import Link from "next/link";
+import { STRATEGIES, STRATEGY_IDS, type CapabilityName } from "@/lib/strategies";
+
+const CAPABILITY_LABELS: Record<CapabilityName, string> = {
+  listSessions: "List my sessions",
+  revokeSession: "Revoke one device",
+  revokeAllSessions: "Sign out everywhere",
+};
+
+export default function Home() {
+  return (
+    <div className="stack">
+      <section className="hero">
+        <h1>One app, four ways to keep you signed in</h1>
+        <p>
+          The “JWT vs sessions” debate is argued with claims. Session Lab builds the same product — profile, notes,
+          admin, devices — on four session strategies, so each claim can be tried and measured instead of believed. Sign
+          in to any of them with a demo account, then use the switcher at the top to see the same page in another
+          strategy.
+        </p>
+      </section>
+      <div className="cards">
+        {STRATEGY_IDS.map((id) => {
+          const s = STRATEGIES[id];
+          return (
+            <article key={id} className="card strategy-card">
+              <h2>
+                <Link href={`/${id}`}>{s.label}</Link>
+              </h2>
+              <p>
+                <code>{id}</code> · credential: {s.credentialHome}
+              </p>
+              <p>{s.summary}</p>
+              <ul className="caps">
+                {(Object.keys(CAPABILITY_LABELS) as CapabilityName[]).map((c) => (
+                  <li key={c} className={s.capabilities[c] === true ? "yes" : "no"} title={s.capabilities[c] === true ? undefined : (s.capabilities[c] as string)}>
+                    {s.capabilities[c] === true ? "✓" : "✗"} {CAPABILITY_LABELS[c]}
+                  </li>
+                ))}
+              </ul>
+              <Link className="button" href={`/${id}/login`}>
+                Sign in with {id}
+              </Link>
+            </article>
+          );
+        })}
+      </div>
+      <section className="card">
+        <h2>Demo accounts</h2>
+        <p>
+          <code>alice@example.com</code> (admin) and <code>bob@example.com</code> (member), password{" "}
+          <code>lab-demo-password</code> unless <code>DEMO_PASSWORD</code> says otherwise. The JSON API behind every page is
+          documented in <code>docs/api.md</code>.
+        </p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { STRATEGY_IDS, isStrategyId } from "@/lib/strategies";
+
+/** Jumps to the same page in another strategy: /cookie/notes → /jwt/notes. */
+export function ModeSwitcher() {
+  const pathname = usePathname();
+  const [, first, ...rest] = pathname.split("/");
+  const current = isStrategyId(first) ? first : null;
+  const tail = current ? rest.join("/") : "";
+  return (
+    <nav className="modes" aria-label="Session strategy">
+      {STRATEGY_IDS.map((id) => (
+        <Link key={id} href={`/${id}${tail ? `/${tail}` : ""}`} aria-current={id === current ? "true" : undefined} className="mode">
+          {id}
+        </Link>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,41 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { api, jwtStorage } from "@/lib/client/api";
+import { STRATEGIES, type StrategyId } from "@/lib/strategies";
+
+const SECTIONS = [
+  ["", "Dashboard"],
+  ["/notes", "Notes"],
+  ["/devices", "Devices"],
+  ["/settings", "Settings"],
+  ["/admin", "Admin"],
+] as const;
+
+/** Section links of one strategy's app, and sign-out. */
+export function StrategyNav({ strategy }: { strategy: StrategyId }) {
+  const pathname = usePathname();
+  const router = useRouter();
+  async function signOut() {
+    await api(strategy, "/logout", { method: "POST" });
+    if (strategy === "jwt") jwtStorage.clear();
+    router.replace(`/${strategy}/login`);
+    router.refresh();
+  }
+  return (
+    <nav className="subnav" aria-label={`${STRATEGIES[strategy].label} sections`}>
+      {SECTIONS.map(([path, label]) => {
+        const href = `/${strategy}${path}`;
+        return (
+          <Link key={href} href={href} aria-current={pathname === href ? "page" : undefined}>
+            {label}
+          </Link>
+        );
+      })}
+      <button type="button" className="link" onClick={signOut}>
+        Sign out
+      </button>
+    </nav>
+  );
+}

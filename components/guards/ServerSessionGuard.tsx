@@ -1,0 +1,19 @@
+import { forbidden, redirect } from "next/navigation";
+import { StrategyShell } from "@/components/StrategyShell";
+import { getCurrentSession } from "@/lib/server/session";
+import type { StrategyId } from "@/lib/strategies";
+
+/** Layout guard of the cookie-carried strategies: the session is checked on the server for every page. */
+export async function ServerSessionGuard({ strategy, children }: { strategy: StrategyId; children: React.ReactNode }) {
+  const { session } = await getCurrentSession(strategy);
+  if (!session) redirect(`/${strategy}/login`);
+  return <StrategyShell strategy={strategy}>{children}</StrategyShell>;
+}
+
+/** Server-side role check for admin pages (the API checks again on every call). */
+export async function ServerAdminGate({ strategy, children }: { strategy: StrategyId; children: React.ReactNode }) {
+  const { user } = await getCurrentSession(strategy);
+  if (!user) redirect(`/${strategy}/login`);
+  if (user.role !== "admin") forbidden();
+  return <>{children}</>;
+}
