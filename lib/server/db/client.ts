@@ -1,0 +1,111 @@
+// The app's Prisma client: one per process, kept on globalThis (survives
+// Next.js dev hot reloads). Server-only by folder convention (lib/server/):
+// no `import "server-only"` so that tsx scripts and vitest can import it.
+//
+// DATABASE_URL picks the database:
+//   unset/empty or "file:<path>"     -> SQLite via @prisma/adapter-better-sqlite3
+//                                       (default file:./data/session-lab.db, relative to the project root)
+//   "postgres://" / "postgresql://"  -> PostgreSQL via @prisma/adapter-pg
+//                                       (`?schema=name` selects a schema, as in Prisma URLs)
+//
+// Prisma 7's generated client embeds its provider and refuses an adapter of
+// another one, so there are two generated clients (generated/sqlite and
+// generated/postgres, same models). Both are typed as the SQLite client,
+// whose API is a subset of the PostgreSQL one (PostgreSQL adds e.g.
+// `mode: "insensitive"`), so code that type-checks runs on both.
+import fs from "node:fs";
+import path from "node:path";
+
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import Database from "better-sqlite3";
+
+import { providerForUrl, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./config";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
+import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
+
+export type { DatabaseProvider } from "./config";
+
+/** The client type the app codes against (see the header). */
+export type Db = SqlitePrismaClient;
+
+/** SQLite busy timeout (ms): how long a write waits for another writer. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+type Holder = { url: string; provider: DatabaseProvider; client: Db };
+const holder = globalThis as typeof globalThis & { __sessionLabDb?: Holder };
+
+/** The provider DATABASE_URL selects (without creating a client). */
+export function databaseProvider(): DatabaseProvider {
+  return providerForUrl(resolveDatabaseUrl());
+}
+
+/** The process-wide client for DATABASE_URL, created on first use. */
+export function getDb(): Db {
+  const url = resolveDatabaseUrl();
+  const current = holder.__sessionLabDb;
+  if (current) {
+    if (current.url !== url) {
+      throw new Error(
+        "DATABASE_URL changed after the database client was created; call disconnectDb() first (tests only).",
+      );
+    }
+    return current.client;
+  }
+  const provider = providerForUrl(url);
+  const client = provider === "sqlite" ? createSqliteClient(url) : createPostgresClient(url);
+  holder.__sessionLabDb = { url, provider, client };
+  return client;
+}
+
+/** Disconnect and forget the process-wide client (tests, scripts, shutdown). */
+export async function disconnectDb(): Promise<void> {
+  const current = holder.__sessionLabDb;
+  holder.__sessionLabDb = undefined;
+  await current?.client.$disconnect();
+}
+
+/**
+ * Lazy handle on getDb(): importing this module never opens a database (e.g.
+ * during `next build`); the client is created on first property access.
+ */
+export const db: Db = new Proxy({} as Db, {
+  get(_target, property) {
+    const client = getDb();
+    const value: unknown = Reflect.get(client, property, client);
+    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(client) : value;
+  },
+  has(_target, property) {
+    return Reflect.has(getDb(), property);
+  },
+});
+
+function createSqliteClient(url: string): Db {
+  const file = sqliteFilePath(url);
+  if (file !== ":memory:") {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // journal_mode is persistent (stored in the file), so set it once here:
+    // the adapter opens its own connection and has no hook for pragmas.
+    const conn = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    try {
+      conn.pragma("journal_mode = WAL");
+    } finally {
+      conn.close();
+    }
+  }
+  // better-sqlite3 options: `timeout` sets busy_timeout on the adapter's
+  // connection; foreign_keys is ON by default in better-sqlite3 builds
+  // (SQLITE_DEFAULT_FOREIGN_KEYS=1), and synchronous=NORMAL under WAL.
+  // DateTime values are stored as ISO-8601 text ("2025-01-02T03:04:05.678+00:00"),
+  // the adapter's default timestampFormat.
+  const adapter = new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return new SqlitePrismaClient({ adapter });
+}
+
+function createPostgresClient(url: string): Db {
+  const u = new URL(url);
+  const schema = u.searchParams.get("schema");
+  u.searchParams.delete("schema");
+  const adapter = new PrismaPg({ connectionString: u.toString() }, schema ? { schema } : undefined);
+  return new PostgresPrismaClient({ adapter }) as unknown as Db;
+}

@@ -1,0 +1,53 @@
+// Database selection shared by the app (client.ts, migrate.ts) and the
+// scripts in scripts/db/. No imports of generated code or drivers here, so
+// it is cheap to import from anywhere (including prisma.config.ts).
+//
+// Paths are resolved against process.cwd() (the project root), never
+// __dirname/import.meta: Next.js bundles server code into .next/.
+import path from "node:path";
+
+export type DatabaseProvider = "sqlite" | "postgresql";
+
+/** Used when DATABASE_URL is unset or empty. Relative to the project root. */
+export const DEFAULT_DATABASE_URL = "file:./data/session-lab.db";
+
+/** Per provider: derived schema and migrations folder, relative to the project root. */
+export const PROVIDER_PATHS: Record<DatabaseProvider, { schema: string; migrations: string }> = {
+  sqlite: { schema: "prisma/schema.prisma", migrations: "prisma/migrations" },
+  postgresql: { schema: "prisma/postgres/schema.prisma", migrations: "prisma/postgres/migrations" },
+};
+
+export function resolveDatabaseUrl(url: string | undefined = process.env.DATABASE_URL): string {
+  const trimmed = url?.trim();
+  return trimmed ? trimmed : DEFAULT_DATABASE_URL;
+}
+
+export function providerForUrl(url: string): DatabaseProvider {
+  if (/^postgres(ql)?:\/\//i.test(url)) return "postgresql";
+  if (/^file:/i.test(url)) return "sqlite";
+  throw new Error(
+    `Unsupported DATABASE_URL ${JSON.stringify(redactUrl(url))}: expected "file:<path>" (SQLite) or "postgres://" / "postgresql://" (PostgreSQL).`,
+  );
+}
+
+/**
+ * Absolute path of the SQLite file for a `file:` URL (query string, e.g.
+ * `?connection_limit=1`, is ignored). ":memory:" is passed through.
+ */
+export function sqliteFilePath(url: string, cwd: string = process.cwd()): string {
+  const withoutScheme = url.replace(/^file:/i, "");
+  const withoutQuery = withoutScheme.split("?")[0] ?? "";
+  if (withoutQuery === "" ) throw new Error(`DATABASE_URL ${JSON.stringify(url)} has no file path.`);
+  if (withoutQuery === ":memory:") return withoutQuery;
+  return path.resolve(cwd, withoutQuery);
+}
+
+/** Absolute migrations folder for a provider. */
+export function migrationsDir(provider: DatabaseProvider, cwd: string = process.cwd()): string {
+  return path.resolve(cwd, PROVIDER_PATHS[provider].migrations);
+}
+
+/** For error messages: hide the password in a connection string. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
+}
