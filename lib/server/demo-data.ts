@@ -1,0 +1,28 @@
+import { DEMO_ACCOUNTS } from "@/lib/demo-accounts";
+import { getDb } from "@/lib/server/db/client";
+import { createUser } from "@/lib/server/data/users";
+import { hashPassword } from "@/lib/server/passwords";
+
+/** Seeds the demo accounts into an empty database. Returns how many users it created. */
+export async function seedDemoUsers(password: string): Promise<number> {
+  const db = getDb();
+  if ((await db.user.count()) > 0) return 0;
+  const passwordHash = await hashPassword(password);
+  let created = 0;
+  for (const account of DEMO_ACCOUNTS) {
+    try {
+      await createUser({ ...account, passwordHash });
+      created++;
+    } catch {
+      // Another process seeded the same account at the same moment (unique email): fine.
+    }
+  }
+  return created;
+}
+
+/** Deletes every row (users cascade to sessions and notes) and seeds the demo accounts again. */
+export async function resetDemoData(password: string): Promise<void> {
+  const db = getDb();
+  await db.$transaction([db.note.deleteMany(), db.session.deleteMany(), db.user.deleteMany()]);
+  await seedDemoUsers(password);
+}

@@ -1,0 +1,28 @@
+import { applyMigrations } from "@/lib/server/db/migrate";
+import { seedDemoUsers } from "@/lib/server/demo-data";
+import { loadEnv } from "@/lib/server/env";
+import { strategies } from "@/lib/server/strategies";
+
+/** Start-up work, shared by instrumentation.ts and the scripts. Fails fast with a readable message. */
+export async function prepareServer(): Promise<void> {
+  try {
+    await prepare();
+  } catch (error) {
+    // A server that cannot reach a migrated database or lacks secrets must not
+    // start half-working: say why and stop.
+    console.error(`\n[session-lab] cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+async function prepare(): Promise<void> {
+  const env = loadEnv();
+  await applyMigrations(env.DATABASE_URL);
+  const seeded = await seedDemoUsers(env.DEMO_PASSWORD);
+  strategies(); // import keys once, now, rather than on the first request
+  console.log(
+    `[session-lab] ready: ${env.DATABASE_URL.startsWith("file:") ? "SQLite" : "PostgreSQL"}, profile ${env.SESSION_PROFILE}` +
+      (env.demo ? ", demo secrets" : "") +
+      (seeded ? `, seeded ${seeded} demo users` : ""),
+  );
+}
