@@ -7,7 +7,7 @@ import { Message, Status } from "./Status";
 import { useApiData, useMutation } from "./use-api";
 
 export function Admin({ strategy }: { strategy: StrategyId }) {
-  const { value, reload } = useApiData<{ users: AdminUserDto[] }>(strategy, "/admin/users");
+  const { value, reload } = useApiData<{ users: AdminUserDto[]; currentUserId: string }>(strategy, "/admin/users");
   const mutate = useMutation(strategy);
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const revokeAll = STRATEGIES[strategy].capabilities.revokeAllSessions;
@@ -23,7 +23,7 @@ export function Admin({ strategy }: { strategy: StrategyId }) {
   return (
     <div className="stack">
       <Status value={value}>
-        {({ users }) => (
+        {({ users, currentUserId }) => (
           <table className="table">
             <thead>
               <tr>
@@ -37,7 +37,7 @@ export function Admin({ strategy }: { strategy: StrategyId }) {
               {users.map((u) => (
                 <tr key={u.id} data-testid={`user-row-${u.email}`}>
                   <td>
-                    {u.name}
+                    {u.name} {u.id === currentUserId && <span className="muted">(you)</span>}
                     <br />
                     <small className="muted">{u.email}</small>
                   </td>
@@ -45,6 +45,8 @@ export function Admin({ strategy }: { strategy: StrategyId }) {
                     <select
                       aria-label={`Role of ${u.email}`}
                       value={u.role}
+                      disabled={u.id === currentUserId}
+                      title={u.id === currentUserId ? "You cannot change your own role" : undefined}
                       onChange={(e) => act(`/admin/users/${u.id}/role`, { role: e.target.value as Role }, `Role of ${u.email} set to ${e.target.value}`)}
                     >
                       {ROLES.map((r) => (
@@ -56,6 +58,7 @@ export function Admin({ strategy }: { strategy: StrategyId }) {
                     <button
                       type="button"
                       className="secondary"
+                      disabled={u.id === currentUserId}
                       onClick={() => act(`/admin/users/${u.id}/disable`, { disabled: !u.disabled }, `${u.email} ${u.disabled ? "enabled" : "disabled"}`)}
                     >
                       {u.disabled ? "Enable" : "Disable"}

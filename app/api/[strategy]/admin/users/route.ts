@@ -4,8 +4,8 @@ import { apiRoute, json, method } from "@/lib/server/http/route";
 export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
   GET: method({
     access: "admin",
-    async handler() {
-      return json({ users: await listUsers() });
+    async handler({ user }) {
+      return json({ users: await listUsers(), currentUserId: user.id });
     },
   }),
 });
