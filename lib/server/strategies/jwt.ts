@@ -1,4 +1,4 @@
-import { createSecretKey, randomBytes, type KeyObject } from "node:crypto";
+import { randomBytes, webcrypto } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
@@ -42,8 +42,12 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(
   const { clock, ttlSeconds } = opts;
   const issuer = opts.issuer ?? "session-lab";
   const audience = opts.audience ?? "session-lab:api";
-  // Imported once: jose verifies about twice as fast with a ready key object.
-  const key: KeyObject = createSecretKey(Buffer.from(opts.secret, "utf8"));
+  // Imported once as a non-extractable WebCrypto key: jose verifies about twice
+  // as fast with it as with a KeyObject or raw bytes (npm run bench).
+  const keyPromise = webcrypto.subtle.importKey("raw", Buffer.from(opts.secret, "utf8"), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
 
   async function issue(user: SessionUser): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(clock.now() / 1000);
@@ -56,13 +60,13 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .setJti(randomBytes(16).toString("base64url"))
-      .sign(key);
+      .sign(await keyPromise);
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
   async function verify(token: string): Promise<SessionResult> {
     try {
-      const { payload } = await jwtVerify(token, key, {
+      const { payload } = await jwtVerify(token, await keyPromise, {
         algorithms: [JWT_ALGORITHM],
         issuer,
         audience,
