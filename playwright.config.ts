@@ -1,0 +1,50 @@
+import { defineConfig } from "@playwright/test";
+import { STRATEGY_IDS, type StrategyId } from "./lib/strategies";
+
+// End-to-end tests against a production build (`next build` runs first, see
+// scripts/test-all.sh). Debian's Chromium is used; Playwright never downloads
+// a browser here. The database is reset and seeded by the web server command.
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig<{ strategy: StrategyId }>({
+  testDir: "tests/e2e",
+  // The specs share the seeded demo users: one worker keeps them from racing each other.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: STRATEGY_IDS.map((strategy) => ({ name: strategy, use: { strategy } })),
+  webServer: {
+    command: `npx tsx scripts/reset-demo.ts && npx next start -p ${PORT}`,
+    url: `http://localhost:${PORT}/`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: {
+      NEXT_TELEMETRY_DISABLED: "1",
+      SESSION_LAB_DEMO: "1",
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db",
+    },
+    stdout: "pipe",
+  },
+});

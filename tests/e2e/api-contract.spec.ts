@@ -1,0 +1,154 @@
+import type { APIRequestContext, APIResponse } from "@playwright/test";
+import { STRATEGIES } from "../../lib/strategies";
+import { DEMO_PASSWORD, expect, test } from "./fixtures";
+
+// The HTTP contract of docs/api.md, checked over real HTTP for each strategy.
+
+type Client = { api: APIRequestContext; headers: Record<string, string>; origin: string };
+
+async function signedIn(playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } }, baseURL: string, strategy: string, email = "alice@example.com"): Promise<Client> {
+  const origin = new URL(baseURL).origin;
+  const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: origin } });
+  const res = await api.post(`/api/${strategy}/login`, { data: { email, password: DEMO_PASSWORD } });
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  const headers: Record<string, string> = body.token ? { Authorization: `Bearer ${body.token}` } : {};
+  return { api, headers, origin };
+}
+
+async function expectJsonError(res: APIResponse, status: number) {
+  expect(res.status()).toBe(status);
+  expect(res.headers()["content-type"]).toContain("application/json");
+  const body = await res.json();
+  expect(typeof body.error).toBe("string");
+  return body;
+}
+
+test.describe("HTTP contract", () => {
+  test("sign-in: wrong password and unknown email are indistinguishable; bad bodies are 4xx", async ({ request, strategy }) => {
+    const wrong = await request.post(`/api/${strategy}/login`, { data: { email: "alice@example.com", password: "nope-nope-nope" } });
+    const unknown = await request.post(`/api/${strategy}/login`, { data: { email: "nobody@example.com", password: "nope-nope-nope" } });
+    expect(await expectJsonError(wrong, 401)).toEqual(await expectJsonError(unknown, 401));
+
+    const post = (data: string, type = "application/json") =>
+      request.post(`/api/${strategy}/login`, { data, headers: { "content-type": type } });
+    await expectJsonError(await post('{"email":'), 400);
+    await expectJsonError(await post('{"email":5,"password":[]}'), 400);
+    await expectJsonError(await post("[]"), 400);
+    await expectJsonError(await post("null"), 400);
+    await expectJsonError(await post("email=a&password=b", "application/x-www-form-urlencoded"), 415);
+    await expectJsonError(await post(JSON.stringify({ email: "a@b.c", password: "x".repeat(20_000) })), 413);
+    await expectJsonError(await request.get(`/api/${strategy}/login`), 405);
+    await expectJsonError(await request.get(`/api/${strategy}/no-such-endpoint`), 404);
+  });
+
+  test("no credential, garbage credentials and URL tokens are 401 JSON", async ({ request, strategy, playwright, baseURL }) => {
+    await expectJsonError(await request.get(`/api/${strategy}/me`), 401);
+    const garbage = { Cookie: "lab-stateful=x; lab-cookie=Fe26.2**garbage; authjs.session-token=eyJ.garbage", Authorization: "Bearer a.b.c" };
+    await expectJsonError(await request.get(`/api/${strategy}/me`, { headers: garbage }), 401);
+    const huge = { Cookie: `lab-stateful=${"a".repeat(4000)}; lab-cookie=${"b".repeat(4000)}`, Authorization: `Bearer ${"c".repeat(6000)}` };
+    const res = await request.get(`/api/${strategy}/me`, { headers: huge });
+    expect(res.status()).toBeGreaterThanOrEqual(400);
+    expect(res.status()).toBeLessThan(500);
+
+    // A valid JWT in the query string is not a credential.
+    const { api, headers } = await signedIn(playwright, baseURL!, "jwt");
+    const token = headers.Authorization!.slice("Bearer ".length);
+    await expectJsonError(await request.get(`/api/${strategy}/me?token=${token}&access_token=${token}`), 401);
+    await api.dispose();
+  });
+
+  test("authenticated responses are no-store; GET never changes state", async ({ playwright, baseURL, strategy }) => {
+    const { api, headers } = await signedIn(playwright, baseURL!, strategy);
+    const me = await api.get(`/api/${strategy}/me`, { headers });
+    expect(me.status()).toBe(200);
+    expect(me.headers()["cache-control"]).toBe("no-store");
+    const body = await me.json();
+    expect(body.user).toMatchObject({ email: "alice@example.com", role: "admin" });
+    expect(body.session).toMatchObject({ strategy });
+    expect(body.session.credentialBytes).toBeGreaterThan(0);
+    for (const path of ["/logout", "/logout-all", "/password", "/profile", "/admin/users/x/role", "/admin/users/x/disable", "/admin/users/x/revoke"]) {
+      await expectJsonError(await api.get(`/api/${strategy}${path}`, { headers }), 405);
+    }
+    expect((await api.get(`/api/${strategy}/me`, { headers })).status()).toBe(200); // still signed in
+    await api.dispose();
+  });
+
+  test("cross-origin writes are refused for cookie credentials (CSRF)", async ({ playwright, baseURL, strategy }) => {
+    const { api, headers } = await signedIn(playwright, baseURL!, strategy);
+    const before = (await (await api.get(`/api/${strategy}/notes`, { headers })).json()).notes.length;
+    const evil = await api.post(`/api/${strategy}/notes`, { headers: { ...headers, Origin: "http://evil.test" }, data: { title: "csrf" } });
+    const crossSite = await api.post(`/api/${strategy}/notes`, {
+      headers: { ...headers, Origin: "", "Sec-Fetch-Site": "cross-site" },
+      data: { title: "csrf" },
+    });
+    const after = (await (await api.get(`/api/${strategy}/notes`, { headers })).json()).notes.length;
+    if (STRATEGIES[strategy].transport === "cookie") {
+      await expectJsonError(evil, 403);
+      expect(after).toBe(before);
+      expect([403]).toContain(crossSite.status());
+    } else {
+      // A bearer token is never sent by the browser on its own: there is nothing to forge.
+      expect(evil.status()).toBe(201);
+      for (const id of (await (await api.get(`/api/${strategy}/notes`, { headers })).json()).notes.filter((n: { title: string }) => n.title === "csrf").map((n: { id: string }) => n.id)) {
+        await api.delete(`/api/${strategy}/notes/${id}`, { headers });
+      }
+    }
+    // CORS does not reflect a foreign origin.
+    const cors = await api.get(`/api/${strategy}/me`, { headers: { ...headers, Origin: "http://evil.test" } });
+    expect(cors.headers()["access-control-allow-origin"]).toBeUndefined();
+    await api.dispose();
+  });
+
+  test("capabilities: supported actions work, unsupported ones are 501 with the reason", async ({ playwright, baseURL, strategy }) => {
+    const { api, headers } = await signedIn(playwright, baseURL!, strategy);
+    const caps = STRATEGIES[strategy].capabilities;
+    const list = await api.get(`/api/${strategy}/sessions`, { headers });
+    if (caps.listSessions === true) {
+      expect(list.status()).toBe(200);
+      const { sessions } = await list.json();
+      expect(sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+    } else {
+      expect((await expectJsonError(list, 501)).error).toBe(caps.listSessions);
+    }
+    const revoke = await api.delete(`/api/${strategy}/sessions/does-not-exist`, { headers });
+    if (caps.revokeSession === true) await expectJsonError(revoke, 404);
+    else expect((await expectJsonError(revoke, 501)).error).toBe(caps.revokeSession);
+    await api.dispose();
+  });
+
+  test("sign-out ends the credential where the strategy can; a copy survives where it cannot", async ({ playwright, baseURL, strategy }) => {
+    const { api, headers } = await signedIn(playwright, baseURL!, strategy);
+    const state = await api.storageState();
+    const copyCookie = state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    const copy = { ...headers, ...(copyCookie ? { Cookie: copyCookie } : {}) };
+    expect((await api.post(`/api/${strategy}/logout`, { headers })).status()).toBe(200);
+    const replay = await playwright.request.newContext({ baseURL });
+    const res = await replay.get(`/api/${strategy}/me`, { headers: copy });
+    // Only the stateful strategy can end a credential that someone kept.
+    expect(res.status()).toBe(strategy === "stateful" ? 401 : 200);
+    await replay.dispose();
+    await api.dispose();
+  });
+
+  test("a disabled user cannot sign in; re-enabled, they can", async ({ playwright, baseURL, strategy }) => {
+    const admin = await signedIn(playwright, baseURL!, strategy);
+    const { users } = await (await admin.api.get(`/api/${strategy}/admin/users`, { headers: admin.headers })).json();
+    const bob = users.find((u: { email: string }) => u.email === "bob@example.com");
+    const setDisabled = (disabled: boolean) =>
+      admin.api.post(`/api/${strategy}/admin/users/${bob.id}/disable`, { headers: admin.headers, data: { disabled } });
+    try {
+      expect((await setDisabled(true)).status()).toBe(200);
+      const login = await admin.api.post(`/api/${strategy}/login`, {
+        headers: { Cookie: "" },
+        data: { email: "bob@example.com", password: DEMO_PASSWORD },
+      });
+      expect((await expectJsonError(login, 403)).error).toMatch(/disabled/);
+    } finally {
+      expect((await setDisabled(false)).status()).toBe(200);
+    }
+    const again = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
+    await again.api.dispose();
+    await admin.api.dispose();
+  });
+});

@@ -1,0 +1,24 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import type { StrategyId } from "../../lib/strategies";
+
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? "lab-demo-password";
+
+/** Each Playwright project sets `strategy`; specs run once per strategy. */
+export const test = base.extend<{ strategy: StrategyId }>({
+  strategy: ["stateful", { option: true }],
+});
+
+export { expect };
+
+export async function signIn(page: Page, strategy: StrategyId, email: string, password = DEMO_PASSWORD) {
+  await page.goto(`/${strategy}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+}
