@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test: types, lint, schema drift, unit tests, a production build and the
+# Playwright suite (once per strategy). `npm test` runs this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian's chromium for the browser tests"
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium not found at ${CHROMIUM_PATH:-/usr/bin/chromium}. Install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH." >&2
+    exit 1
+  fi
+fi
+
+echo "== typecheck" && npx tsc --noEmit
+echo "== lint" && npx eslint . --max-warnings 0
+echo "== schema drift" && npm run --silent db:schemas -- --check
+echo "== unit tests" && npx vitest run
+echo "== build" && npx next build
+echo "== e2e (SQLite)" && npx playwright test
