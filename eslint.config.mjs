@@ -7,6 +7,16 @@ const config = [
   {
     ignores: [".next/**", "node_modules/**", "lib/server/db/generated/**", "next-env.d.ts", "playwright-report/**", "test-results/**", "data/**"],
   },
+  {
+    // Browser code must never pull in server modules (secrets, database, keys).
+    files: ["lib/client/**", "components/features/**", "components/ModeSwitcher.tsx", "components/StrategyNav.tsx", "lib/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/lib/server/*", "**/lib/server/*"], message: "Server-only module: not for client code." }] },
+      ],
+    },
+  },
 ];
 
 export default config;
