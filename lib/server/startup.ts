@@ -1,4 +1,5 @@
 import { applyMigrations } from "@/lib/server/db/migrate";
+import { deleteExpiredSessions } from "@/lib/server/data/sessions";
 import { seedDemoUsers } from "@/lib/server/demo-data";
 import { loadEnv } from "@/lib/server/env";
 import { strategies } from "@/lib/server/strategies";
@@ -19,6 +20,8 @@ async function prepare(): Promise<void> {
   const env = loadEnv();
   await applyMigrations(env.DATABASE_URL);
   const seeded = await seedDemoUsers(env.DEMO_PASSWORD);
+  // Housekeeping: validate() removes expired rows it meets; this removes the ones nobody came back for.
+  await deleteExpiredSessions(new Date());
   strategies(); // import keys once, now, rather than on the first request
   console.log(
     `[session-lab] ready: ${env.DATABASE_URL.startsWith("file:") ? "SQLite" : "PostgreSQL"}, profile ${env.SESSION_PROFILE}` +
