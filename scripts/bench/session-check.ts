@@ -68,7 +68,7 @@ await resetDemoData(PASSWORD);
 console.log(`Session check cost, ${ITERATIONS} validations × ${ROUNDS} rounds per strategy, database ${DATABASE_URL.startsWith("file:") ? "SQLite" : "PostgreSQL"}, Node ${process.version}`);
 const results = [];
 for (const strategy of strategies) results.push(await measure(strategy));
-process.stdout.write("\r");
+process.stdout.write(`\r${" ".repeat(70)}\r`);
 console.table(
   results.map((r) => ({
     strategy: r.strategy,
