@@ -44,6 +44,7 @@ test.describe("HTTP contract", () => {
 
   test("no credential, garbage credentials and URL tokens are 401 JSON", async ({ request, strategy, playwright, baseURL }) => {
     await expectJsonError(await request.get(`/api/${strategy}/me`), 401);
+    await expectJsonError(await request.get(`/api/${strategy}/check`), 401);
     const garbage = { Cookie: "lab-stateful=x; lab-cookie=Fe26.2**garbage; authjs.session-token=eyJ.garbage", Authorization: "Bearer a.b.c" };
     await expectJsonError(await request.get(`/api/${strategy}/me`, { headers: garbage }), 401);
     const huge = { Cookie: `lab-stateful=${"a".repeat(4000)}; lab-cookie=${"b".repeat(4000)}`, Authorization: `Bearer ${"c".repeat(6000)}` };
@@ -67,6 +68,9 @@ test.describe("HTTP contract", () => {
     expect(body.user).toMatchObject({ email: "alice@example.com", role: "admin" });
     expect(body.session).toMatchObject({ strategy });
     expect(body.session.credentialBytes).toBeGreaterThan(0);
+    const check = await api.get(`/api/${strategy}/check`, { headers });
+    expect(check.status()).toBe(200);
+    expect((await check.json()).user).toMatchObject({ id: body.user.id, role: "admin" });
     for (const path of ["/logout", "/logout-all", "/password", "/profile", "/admin/users/x/role", "/admin/users/x/disable", "/admin/users/x/revoke"]) {
       await expectJsonError(await api.get(`/api/${strategy}${path}`, { headers }), 405);
     }
