@@ -1,5 +1,5 @@
 import { Auth, raw, skipCSRFCheck, type AuthConfig } from "@auth/core";
-import { CredentialsSignin } from "@auth/core/errors";
+import { CredentialsSignin, JWTSessionError } from "@auth/core/errors";
 import Credentials from "@auth/core/providers/credentials";
 import { z } from "zod";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
@@ -45,7 +45,13 @@ export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
     trustHost: true,
     session: { strategy: "jwt", maxAge: opts.ttlSeconds },
     pages: { signIn: "/nextauth/login" },
-    logger: { error: () => {}, warn: () => {} }, // bad tokens are expected input here, not server errors
+    logger: {
+      // Garbage tokens and wrong passwords are expected input, not server errors; anything else is logged.
+      error(error) {
+        if (error instanceof JWTSessionError || error instanceof CredentialsSignin) return;
+        console.error("[auth.js]", error);
+      },
+    },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
