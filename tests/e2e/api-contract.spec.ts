@@ -6,10 +6,16 @@ import { DEMO_PASSWORD, expect, test } from "./fixtures";
 
 type Client = { api: APIRequestContext; headers: Record<string, string>; origin: string };
 
-async function signedIn(playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } }, baseURL: string, strategy: string, email = "alice@example.com"): Promise<Client> {
+async function signedIn(
+  playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } },
+  baseURL: string,
+  strategy: string,
+  email = "alice@example.com",
+  password = DEMO_PASSWORD,
+): Promise<Client> {
   const origin = new URL(baseURL).origin;
   const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { Origin: origin } });
-  const res = await api.post(`/api/${strategy}/login`, { data: { email, password: DEMO_PASSWORD } });
+  const res = await api.post(`/api/${strategy}/login`, { data: { email, password } });
   expect(res.status()).toBe(200);
   const body = await res.json();
   const headers: Record<string, string> = body.token ? { Authorization: `Bearer ${body.token}` } : {};
@@ -154,5 +160,84 @@ test.describe("HTTP contract", () => {
     const again = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
     await again.api.dispose();
     await admin.api.dispose();
+  });
+});
+
+test.describe("authorization on every endpoint", () => {
+  test("notes are private: another user can neither see nor delete them", async ({ playwright, baseURL, strategy }) => {
+    const alice = await signedIn(playwright, baseURL!, strategy);
+    const bob = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
+    const created = await alice.api.post(`/api/${strategy}/notes`, { headers: alice.headers, data: { title: "alice only", body: "secret" } });
+    expect(created.status()).toBe(201);
+    const { note } = await created.json();
+    const bobsNotes = (await (await bob.api.get(`/api/${strategy}/notes`, { headers: bob.headers })).json()).notes;
+    expect(bobsNotes.map((n: { id: string }) => n.id)).not.toContain(note.id);
+    await expectJsonError(await bob.api.delete(`/api/${strategy}/notes/${note.id}`, { headers: bob.headers }), 404);
+    expect((await alice.api.delete(`/api/${strategy}/notes/${note.id}`, { headers: alice.headers })).status()).toBe(200);
+    await expectJsonError(await alice.api.delete(`/api/${strategy}/notes/${note.id}`, { headers: alice.headers }), 404);
+    await alice.api.dispose();
+    await bob.api.dispose();
+  });
+
+  test("every admin endpoint refuses a member with 403, and an anonymous caller with 401", async ({ playwright, baseURL, request, strategy }) => {
+    const alice = await signedIn(playwright, baseURL!, strategy);
+    const bob = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
+    const { users } = await (await alice.api.get(`/api/${strategy}/admin/users`, { headers: alice.headers })).json();
+    const aliceId = users.find((u: { email: string }) => u.email === "alice@example.com").id;
+    const calls: [string, string, unknown][] = [
+      ["GET", "/admin/users", undefined],
+      ["POST", `/admin/users/${aliceId}/role`, { role: "member" }],
+      ["POST", `/admin/users/${aliceId}/disable`, { disabled: true }],
+      ["POST", `/admin/users/${aliceId}/revoke`, undefined],
+    ];
+    for (const [method, path, data] of calls) {
+      await expectJsonError(await bob.api.fetch(`/api/${strategy}${path}`, { method, headers: bob.headers, data }), 403);
+      await expectJsonError(await request.fetch(`/api/${strategy}${path}`, { method, data }), 401);
+    }
+    // Nothing happened to Alice.
+    const me = await (await alice.api.get(`/api/${strategy}/me`, { headers: alice.headers })).json();
+    expect(me.database).toMatchObject({ role: "admin", disabled: false });
+    // And an admin cannot lock themselves out.
+    await expectJsonError(await alice.api.post(`/api/${strategy}/admin/users/${aliceId}/role`, { headers: alice.headers, data: { role: "member" } }), 409);
+    await alice.api.dispose();
+    await bob.api.dispose();
+  });
+
+  test("changing the password needs the current one; stateful ends the other sessions", async ({ playwright, baseURL, strategy }) => {
+    const NEW_PASSWORD = "a-new-password-123";
+    const bob = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
+    const otherDevice = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
+    const change = (currentPassword: string, newPassword: string) =>
+      bob.api.post(`/api/${strategy}/password`, { headers: bob.headers, data: { currentPassword, newPassword } });
+    await expectJsonError(await change("not-the-password", NEW_PASSWORD), 403);
+    await expectJsonError(await change(DEMO_PASSWORD, "short"), 400);
+    const changed = await change(DEMO_PASSWORD, NEW_PASSWORD);
+    expect(changed.status()).toBe(200);
+    try {
+      const body = await changed.json();
+      const other = await otherDevice.api.get(`/api/${strategy}/me`, { headers: otherDevice.headers });
+      if (strategy === "stateful") {
+        expect(body.otherSessionsEnded).toBeGreaterThanOrEqual(1);
+        expect(other.status()).toBe(401);
+      } else {
+        expect(body.otherSessionsEnded).toBeNull();
+        expect(body.note).toBe(STRATEGIES[strategy].capabilities.revokeAllSessions);
+        expect(other.status()).toBe(200); // by design: the other device's credential is self-contained
+      }
+      expect((await bob.api.get(`/api/${strategy}/me`, { headers: bob.headers })).status()).toBe(200); // this device stays signed in
+      const oldLogin = await bob.api.post(`/api/${strategy}/login`, { data: { email: "bob@example.com", password: DEMO_PASSWORD } });
+      await expectJsonError(oldLogin, 401);
+    } finally {
+      // Put the demo password back for the other specs.
+      const restorer = await signedIn(playwright, baseURL!, strategy, "bob@example.com", NEW_PASSWORD);
+      const res = await restorer.api.post(`/api/${strategy}/password`, {
+        headers: restorer.headers,
+        data: { currentPassword: NEW_PASSWORD, newPassword: DEMO_PASSWORD },
+      });
+      expect(res.status()).toBe(200);
+      await restorer.api.dispose();
+    }
+    await bob.api.dispose();
+    await otherDevice.api.dispose();
   });
 });
