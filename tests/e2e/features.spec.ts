@@ -22,6 +22,11 @@ test("sign in, rename, notes, admin rules, sign out", async ({ page, browser, st
 
   // Add and delete a note.
   await page.getByRole("link", { name: "Notes" }).click();
+  // The mode switcher offers the same page in every strategy.
+  const modes = page.getByRole("navigation", { name: "Session strategy" });
+  await expect(modes.getByRole("link", { name: "stateful" })).toHaveAttribute("href", "/stateful/notes");
+  await expect(modes.getByRole("link", { name: "nextauth" })).toHaveAttribute("href", "/nextauth/notes");
+  await expect(modes.getByRole("link", { name: strategy })).toHaveAttribute("aria-current", "true");
   const title = `Note ${strategy} ${suffix}`;
   await page.getByLabel("Title").fill(title);
   await page.getByLabel("Body").fill("protected data");
