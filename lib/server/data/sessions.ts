@@ -27,21 +27,18 @@ export async function insertSession(row: Omit<SessionRow, "createdAt" | "lastSee
   await getDb().session.create({ data: { ...row, lastSeenAt: row.createdAt } });
 }
 
+// Both adapters return DateTime columns as Date and Boolean as boolean for
+// plain column references (checked on SQLite and PostgreSQL by the unit tests).
 type RawSessionJoin = {
   id: string;
-  createdAt: unknown;
-  expiresAt: unknown;
-  absoluteExpiresAt: unknown;
+  createdAt: Date;
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
   userId: string;
   name: string;
   role: string;
-  disabled: unknown;
+  disabled: boolean;
 };
-
-// SQLite hands back dates and booleans in its own representations; PostgreSQL
-// as Date and boolean. Normalise both here, once.
-const toDate = (v: unknown): Date => (v instanceof Date ? v : new Date(typeof v === "string" && /^\d+$/.test(v) ? Number(v) : (v as string | number)));
-const toBool = (v: unknown): boolean => v === true || v === 1 || v === 1n || v === "1" || v === "true";
 
 /**
  * The hot path of the stateful strategy: one indexed query that joins the
@@ -57,10 +54,10 @@ export async function findSessionByTokenHash(tokenHash: string): Promise<Session
   if (!row) return null;
   return {
     id: row.id,
-    createdAt: toDate(row.createdAt),
-    expiresAt: toDate(row.expiresAt),
-    absoluteExpiresAt: toDate(row.absoluteExpiresAt),
-    user: { id: row.userId, name: row.name, role: isRole(row.role) ? row.role : "member", disabled: toBool(row.disabled) },
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    absoluteExpiresAt: row.absoluteExpiresAt,
+    user: { id: row.userId, name: row.name, role: isRole(row.role) ? row.role : "member", disabled: row.disabled },
   };
 }
 
