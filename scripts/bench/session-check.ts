@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { verifyCredentials } from "@/lib/server/auth/credentials";
 import { applyMigrations } from "@/lib/server/db/migrate";
-import { disconnectDb } from "@/lib/server/db/client";
+import { databaseProvider, disconnectDb } from "@/lib/server/db/client";
 import { resetDemoData } from "@/lib/server/demo-data";
 import { generateSecret } from "@/lib/server/env";
 import { memoryContext, type CredentialContext } from "@/lib/server/http/credential-context";
@@ -65,7 +65,7 @@ async function measure(strategy: SessionStrategy) {
 
 await applyMigrations(DATABASE_URL, { log: () => {} });
 await resetDemoData(PASSWORD);
-console.log(`Session check cost, ${ITERATIONS} validations × ${ROUNDS} rounds per strategy, database ${DATABASE_URL.startsWith("file:") ? "SQLite" : "PostgreSQL"}, Node ${process.version}`);
+console.log(`Session check cost, ${ITERATIONS} validations × ${ROUNDS} rounds per strategy, database ${databaseProvider()}, Node ${process.version}`);
 const results = [];
 for (const strategy of strategies) results.push(await measure(strategy));
 process.stdout.write(`\r${" ".repeat(70)}\r`);
@@ -81,7 +81,7 @@ console.table(
 mkdirSync("bench-results", { recursive: true });
 writeFileSync(
   "bench-results/session-check.json",
-  JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, database: DATABASE_URL.split(":")[0], iterations: ITERATIONS, rounds: ROUNDS, results }, null, 2) + "\n",
+  JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, database: databaseProvider(), iterations: ITERATIONS, rounds: ROUNDS, results }, null, 2) + "\n",
 );
 console.log("Written to bench-results/session-check.json");
 await disconnectDb();
