@@ -27,7 +27,12 @@ const schema = z.object({
   AUTH_SECRET: z.string().optional(),
 });
 
-export type Env = Omit<z.infer<typeof schema>, SecretName> & Record<SecretName, string> & { demo: boolean };
+export type Env = Omit<z.infer<typeof schema>, SecretName> &
+  Record<SecretName, string> & {
+    demo: boolean;
+    /** IRON_SESSION_PASSWORD as iron-session takes it: one password, or a rotation map `{"2": newest, "1": older}`. */
+    ironPassword: string | Record<string, string>;
+  };
 
 const MIN_SECRET_LENGTH = 32;
 
@@ -37,6 +42,32 @@ export function secretWeakness(value: string | undefined): string | null {
   if (value.length < MIN_SECRET_LENGTH) return `is ${value.length} characters; at least ${MIN_SECRET_LENGTH} are required`;
   if (new Set(value).size < 12) return "repeats too few distinct characters to be random";
   return null;
+}
+
+/**
+ * IRON_SESSION_PASSWORD is one password, or a JSON rotation map
+ * `{"2":"<newest>","1":"<older>"}`: seals are made with the highest id and
+ * every listed password still opens older seals (iron-session's rotation).
+ */
+export function parseIronPassword(value: string): { password: string | Record<string, string> } | { weakness: string } {
+  if (!value.trim().startsWith("{")) {
+    const weakness = secretWeakness(value);
+    return weakness ? { weakness } : { password: value };
+  }
+  let map: unknown;
+  try {
+    map = JSON.parse(value);
+  } catch {
+    return { weakness: "looks like a JSON rotation map but is not valid JSON" };
+  }
+  const entries = map && typeof map === "object" && !Array.isArray(map) ? Object.entries(map) : [];
+  if (entries.length === 0) return { weakness: 'must be a password or a map like {"2":"<new>","1":"<old>"}' };
+  for (const [id, password] of entries) {
+    if (!/^\d+$/.test(id)) return { weakness: `has a non-numeric password id "${id}"` };
+    const weakness = typeof password === "string" ? secretWeakness(password) : "is not a string";
+    if (weakness) return { weakness: `password ${id} ${weakness}` };
+  }
+  return { password: Object.fromEntries(entries) as Record<string, string> };
 }
 
 export function generateSecret(): string {
@@ -83,7 +114,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const problems: string[] = [];
   for (const name of SECRET_NAMES) {
     const value = values[name];
-    const weakness = secretWeakness(value);
+    const weakness = name === "IRON_SESSION_PASSWORD" && value ? ironWeakness(value) : secretWeakness(value);
     if (!weakness) secrets[name] = value!;
     else if (demo && !value) secrets[name] = (generated ??= loadOrCreateDemoSecrets())[name];
     else problems.push(`  ${name} ${weakness}`);
@@ -95,7 +126,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
         `or run the local demo with SESSION_LAB_DEMO=1 to generate them into data/secrets.json.`,
     );
   }
-  return { ...values, ...secrets, demo };
+  const iron = parseIronPassword(secrets.IRON_SESSION_PASSWORD);
+  return { ...values, ...secrets, demo, ironPassword: "password" in iron ? iron.password : secrets.IRON_SESSION_PASSWORD };
+}
+
+function ironWeakness(value: string): string | null {
+  const parsed = parseIronPassword(value);
+  return "weakness" in parsed ? parsed.weakness : null;
 }
 
 let cached: Env | null = null;

@@ -32,3 +32,20 @@ describe("environment", () => {
     expect(Buffer.from(generateSecret(), "base64url")).toHaveLength(32);
   });
 });
+
+describe("iron-session password rotation", () => {
+  it("accepts a JSON map of strong passwords and hands it to iron-session as a map", () => {
+    const map = { "2": generateSecret(), "1": generateSecret() };
+    const env = parseEnv({ NODE_ENV: "production", ...strong(), IRON_SESSION_PASSWORD: JSON.stringify(map) });
+    expect(env.ironPassword).toEqual(map);
+    expect(parseEnv({ NODE_ENV: "production", ...strong() }).ironPassword).toEqual(expect.any(String));
+  });
+
+  it("refuses a map with a weak password, a bad id or bad JSON", () => {
+    const base = { NODE_ENV: "production", ...strong() };
+    expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ "2": generateSecret(), "1": "short" }) })).toThrow(/password 1 is 5 characters/);
+    expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ new: generateSecret() }) })).toThrow(/non-numeric/);
+    expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: "{not json" })).toThrow(/not valid JSON/);
+    expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: "{}" })).toThrow(/or a map like/);
+  });
+});

@@ -21,7 +21,7 @@ function build() {
     absoluteSeconds: ttl.stateful.absolute,
     verifyCredentials,
   });
-  const cookie = createCookieStrategy({ clock, ttlSeconds: ttl.cookie.ttl, password: env.IRON_SESSION_PASSWORD, verifyCredentials });
+  const cookie = createCookieStrategy({ clock, ttlSeconds: ttl.cookie.ttl, password: env.ironPassword, verifyCredentials });
   const jwt = createJwtStrategy({ clock, ttlSeconds: ttl.jwt.ttl, secret: env.JWT_SECRET, verifyCredentials });
   const nextauth = createNextAuthStrategy({
     ttlSeconds: ttl.nextauth.ttl,
