@@ -11,7 +11,7 @@ import { databaseProvider, disconnectDb } from "@/lib/server/db/client";
 import { resetDemoData } from "@/lib/server/demo-data";
 import { generateSecret } from "@/lib/server/env";
 import { memoryContext, type CredentialContext } from "@/lib/server/http/credential-context";
-import { getProfile } from "@/lib/server/data/users";
+import { getSessionClaims } from "@/lib/server/data/users";
 import { createCookieStrategy } from "@/lib/server/strategies/cookie";
 import { createJwtStrategy } from "@/lib/server/strategies/jwt";
 import { createNextAuthStrategy } from "@/lib/server/strategies/nextauth";
@@ -30,7 +30,7 @@ const strategies: SessionStrategy[] = [
   createStatefulStrategy({ clock, idleSeconds: ttl.stateful.ttl, absoluteSeconds: ttl.stateful.absolute, verifyCredentials }),
   createCookieStrategy({ clock, ttlSeconds: ttl.cookie.ttl, password: generateSecret(), verifyCredentials }),
   createJwtStrategy({ clock, ttlSeconds: ttl.jwt.ttl, secret: generateSecret(), verifyCredentials }),
-  createNextAuthStrategy({ ttlSeconds: ttl.nextauth.ttl, secret: generateSecret(), verifyCredentials, loadName: async (id) => (await getProfile(id))?.name ?? null }),
+  createNextAuthStrategy({ ttlSeconds: ttl.nextauth.ttl, secret: generateSecret(), verifyCredentials, loadClaims: getSessionClaims }),
 ];
 
 async function signedInContext(strategy: SessionStrategy): Promise<CredentialContext> {

@@ -90,6 +90,21 @@ describe("cookie (iron-session) strategy", () => {
     expect((await strategy.validate(memoryContext({ cookies: { "lab-cookie": value } }))).session).toBeNull();
   });
 
+  it("reissue re-seals the given claims with the original iat and exp", async () => {
+    const { strategy, clock } = setup(PASSWORD, 3600);
+    const ctx = await signIn(strategy);
+    const current = await strategy.validate(ctx);
+    if (!current.session) throw new Error("no session");
+    clock.advance(1800);
+    await strategy.reissue(ctx, { session: current.session, user: { ...current.user, name: "Alicia", role: "member" } });
+    const after = await strategy.validate(ctx);
+    expect(after.user).toMatchObject({ name: "Alicia", role: "member" });
+    expect(after.session?.expiresAt).toEqual(current.session.expiresAt);
+    expect(after.session?.issuedAt).toEqual(current.session.issuedAt);
+    clock.advance(1800);
+    expect((await strategy.validate(ctx)).session).toBeNull();
+  });
+
   it("sign-out clears the cookie but a copied seal stays valid (by design)", async () => {
     const { strategy } = setup();
     const ctx = await signIn(strategy);

@@ -7,7 +7,7 @@ const SECRET = "s".repeat(4) + "0123456789abcdefghijklmnopqrstuvwxyzABCD";
 const OTHER_SECRET = "t".repeat(4) + "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxw";
 
 function setup(secret = SECRET, ttlSeconds = 3600) {
-  return createNextAuthStrategy({ ttlSeconds, secret, verifyCredentials: fakeVerify, loadName: async () => "Alicia" });
+  return createNextAuthStrategy({ ttlSeconds, secret, verifyCredentials: fakeVerify, loadClaims: async () => ({ name: "Alicia", role: "member" }) });
 }
 
 async function signIn(strategy: ReturnType<typeof setup>) {
@@ -83,11 +83,11 @@ describe("nextauth (Auth.js JWT) strategy", () => {
     expect((await strategy.validate(memoryContext({ cookies: { "authjs.session-token": copy } }))).session).not.toBeNull();
   });
 
-  it("reissue re-reads the display name from the database through the jwt callback", async () => {
+  it("reissue re-reads name and role from the database through the jwt callback", async () => {
     const strategy = setup();
     const ctx = await signIn(strategy);
     const current = await strategy.validate(ctx);
     await strategy.reissue(ctx, current as never);
-    expect((await strategy.validate(ctx)).user?.name).toBe("Alicia");
+    expect((await strategy.validate(ctx)).user).toMatchObject({ name: "Alicia", role: "member" });
   });
 });

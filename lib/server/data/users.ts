@@ -72,3 +72,9 @@ export async function updateUser(
 export async function bumpSessionVersion(userId: string): Promise<void> {
   await getDb().user.updateMany({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
 }
+
+/** What a re-issued credential asserts: the current name and role. */
+export async function getSessionClaims(userId: string): Promise<{ name: string; role: Role } | null> {
+  const row = await getDb().user.findUnique({ where: { id: userId }, select: { name: true, role: true } });
+  return row && { name: row.name, role: toRole(row.role) };
+}

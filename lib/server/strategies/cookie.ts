@@ -37,10 +37,10 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
   const { clock, ttlSeconds, password } = opts;
   const cookieBase = opts.cookieBase ?? "lab-cookie";
 
-  async function seal(ctx: CredentialContext, user: SessionUser, issuedAtSec?: number) {
+  async function seal(ctx: CredentialContext, user: SessionUser, keep?: { iat: number; exp: number }) {
     const now = clock.now();
-    const iat = issuedAtSec ?? Math.floor(now / 1000);
-    const exp = Math.floor(now / 1000) + ttlSeconds;
+    const iat = keep?.iat ?? Math.floor(now / 1000);
+    const exp = keep?.exp ?? iat + ttlSeconds;
     const payload: SealedSession = { uid: user.id, name: user.name, role: user.role, iat, exp };
     const value = await sealData(payload, { password, ttl: ttlSeconds });
     const expiresAt = new Date(exp * 1000);
@@ -93,8 +93,11 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
       ctx.setCookie(clearedSessionCookie(ctx, cookieBase));
     },
 
+    // Fresh claims, same iat and exp: a re-seal must not extend the session
+    // (iron-session's own save() would restart the ttl).
     async reissue(ctx, current) {
-      const expiresAt = await seal(ctx, current.user, Math.floor(current.session.issuedAt.getTime() / 1000));
+      const toSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
+      const expiresAt = await seal(ctx, current.user, { iat: toSeconds(current.session.issuedAt), exp: toSeconds(current.session.expiresAt) });
       return { expiresAt };
     },
 

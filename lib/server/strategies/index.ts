@@ -1,5 +1,5 @@
 import { verifyCredentials } from "@/lib/server/auth/credentials";
-import { getProfile } from "@/lib/server/data/users";
+import { getSessionClaims } from "@/lib/server/data/users";
 import { loadEnv } from "@/lib/server/env";
 import { TTL_PROFILES } from "@/lib/server/ttl-profiles";
 import type { StrategyId } from "@/lib/strategies";
@@ -27,7 +27,7 @@ function build() {
     ttlSeconds: ttl.nextauth.ttl,
     secret: env.AUTH_SECRET,
     verifyCredentials,
-    loadName: async (id) => (await getProfile(id))?.name ?? null,
+    loadClaims: getSessionClaims,
   });
   return { stateful, cookie, jwt, nextauth } satisfies Record<StrategyId, SessionStrategy>;
 }

@@ -49,9 +49,9 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(
     "verify",
   ]);
 
-  async function issue(user: SessionUser): Promise<{ token: string; expiresAt: Date }> {
+  async function issue(user: SessionUser, keepExp?: Date): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(clock.now() / 1000);
-    const exp = iat + ttlSeconds;
+    const exp = keepExp ? Math.floor(keepExp.getTime() / 1000) : iat + ttlSeconds;
     const token = await new SignJWT({ name: user.name, role: user.role })
       .setProtectedHeader({ alg: JWT_ALGORITHM, typ: JWT_TYPE })
       .setSubject(user.id)
@@ -120,8 +120,9 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(
     // The server holds nothing: the client drops its copy. Any copy elsewhere works until exp.
     async signOut() {},
 
+    // Fresh claims, same exp: a re-issued token never outlives the one it replaces.
     async reissue(_ctx, current) {
-      return issue(current.user);
+      return issue(current.user, current.session.expiresAt);
     },
 
     verify,

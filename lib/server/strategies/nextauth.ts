@@ -1,11 +1,12 @@
 import { Auth, raw, skipCSRFCheck, type AuthConfig } from "@auth/core";
-import { CredentialsSignin, JWTSessionError } from "@auth/core/errors";
+import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "@auth/core/providers/credentials";
 import { z } from "zod";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
-import { cookiePairBytes } from "@/lib/server/cookies";
+import { cookiePairBytes, MAX_COOKIE_VALUE_BYTES } from "@/lib/server/cookies";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
 import { ROLES } from "@/lib/strategies";
+import { loginBody } from "@/lib/validation";
 import { statelessCapabilities } from "./capabilities";
 import { NO_SESSION, type Credentials as LoginCredentials, type SessionResult, type SessionStrategy } from "./types";
 
@@ -14,17 +15,20 @@ export interface NextAuthOptions {
   ttlSeconds: number;
   secret: string;
   verifyCredentials: (c: LoginCredentials) => Promise<CredentialCheck>;
-  /** Current display name, read when the app asks Auth.js to update the session. */
-  loadName: (userId: string) => Promise<string | null>;
+  /** Current name and role, read when the app asks Auth.js to update the session. */
+  loadClaims: (userId: string) => Promise<{ name: string; role: string } | null>;
 }
 
 export const AUTH_BASE_PATH = "/api/auth";
+const AUTH_COOKIE = /^(__Secure-|__Host-)?authjs\./;
+// Auth.js splits a token over 4 KB into numbered chunks; more than a few is not a token we issued.
+const MAX_TOKEN_CHUNKS = 4;
+
+const QUIET_AUTH_ERRORS = new Set(["JWTSessionError", "CredentialsSignin"]);
 
 class AccountDisabled extends CredentialsSignin {
   override code = "disabled";
 }
-
-const credentialsInput = z.object({ email: z.string().max(320), password: z.string().max(1024) });
 
 const sessionBody = z.object({
   user: z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) }),
@@ -48,7 +52,9 @@ export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
     logger: {
       // Garbage tokens and wrong passwords are expected input, not server errors; anything else is logged.
       error(error) {
-        if (error instanceof JWTSessionError || error instanceof CredentialsSignin) return;
+        // By type name: the /api/auth route bundle has its own copy of the error classes.
+        const type = (error as { type?: string }).type ?? error.name;
+        if (QUIET_AUTH_ERRORS.has(type)) return;
         console.error("[auth.js]", error);
       },
     },
@@ -56,7 +62,7 @@ export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
       Credentials({
         credentials: { email: {}, password: {} },
         async authorize(input) {
-          const parsed = credentialsInput.safeParse(input);
+          const parsed = loginBody.safeParse(input);
           if (!parsed.success) return null;
           const check = await opts.verifyCredentials(parsed.data);
           if (!check.ok) {
@@ -77,10 +83,10 @@ export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
           token.signedInAt = Math.floor(Date.now() / 1000);
         }
         // The documented pattern for a rename is update() → trigger "update". We re-read
-        // the name from the database instead of trusting data the client sent.
+        // name and role from the database instead of trusting data the client sent.
         if (trigger === "update" && token.sub) {
-          const name = await opts.loadName(token.sub);
-          if (name !== null) token.name = name;
+          const claims = await opts.loadClaims(token.sub);
+          if (claims) Object.assign(token, claims);
         }
         return token;
       },
@@ -100,9 +106,18 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
   const rawConfig: AuthConfig = { ...config, raw, skipCSRFCheck } as AuthConfig;
   const sessionCookie = (ctx: CredentialContext) => `${ctx.secure ? "__Secure-" : ""}authjs.session-token`;
 
-  /** Call Auth.js the way next-auth's own signIn()/auth() do, and forward its cookies. */
-  async function callAuth(ctx: CredentialContext, action: string, init?: RequestInit) {
-    const cookie = ctx.cookieNames().map((n) => `${n}=${ctx.cookie(n) ?? ""}`).join("; ");
+  /**
+   * Call Auth.js the way next-auth's own signIn()/auth() do, and forward the
+   * cookies it sets (those `forward` accepts). Only Auth.js's own cookies are
+   * passed in, re-encoded, so a stray cookie of another app on this host
+   * cannot break the request.
+   */
+  async function callAuth(ctx: CredentialContext, action: string, init?: RequestInit, forward: (name: string) => boolean = () => true) {
+    const cookie = ctx
+      .cookieNames()
+      .filter((n) => AUTH_COOKIE.test(n))
+      .map((n) => `${n}=${encodeURIComponent(ctx.cookie(n) ?? "")}`)
+      .join("; ");
     const headers = new Headers(init?.headers);
     headers.set("cookie", cookie);
     const response = (await Auth(new Request(`${ctx.origin}${AUTH_BASE_PATH}/${action}`, { ...init, headers }), rawConfig)) as unknown as {
@@ -111,6 +126,7 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
       cookies?: { name: string; value: string; options?: Record<string, unknown> }[];
     };
     for (const c of response.cookies ?? []) {
+      if (!forward(c.name)) continue;
       const o = c.options ?? {};
       ctx.setCookie({
         name: c.name,
@@ -125,6 +141,11 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
     }
     return response;
   }
+
+  const isSessionCookie = (ctx: CredentialContext) => {
+    const name = sessionCookie(ctx);
+    return (n: string) => n === name || n.startsWith(`${name}.`);
+  };
 
   return {
     id: "nextauth",
@@ -155,11 +176,16 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
     validate: (ctx) => readSession(ctx),
 
     async signOut(ctx) {
-      await callAuth(ctx, "signout", {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ callbackUrl: `${ctx.origin}/nextauth/login` }),
-      });
+      try {
+        await callAuth(ctx, "signout", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ callbackUrl: `${ctx.origin}/nextauth/login` }),
+        });
+      } catch {
+        // Whatever Auth.js made of the request, this browser's copy goes.
+        for (const name of ctx.cookieNames().filter(isSessionCookie(ctx))) ctx.setCookie({ name, value: "", path: "/", maxAge: 0 });
+      }
     },
 
     // next-auth's update(): a POST to the session endpoint, trigger "update" in the jwt callback.
@@ -175,15 +201,23 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
     capabilities: statelessCapabilities("nextauth"),
   };
 
-  /** Auth.js's session read: decrypt, run the jwt and session callbacks, re-encrypt with a new expiry. */
+  /**
+   * Auth.js's session read: decrypt, run the jwt and session callbacks, and
+   * re-encrypt with a new expiry (Auth.js slides the session on every read;
+   * there is no absolute lifetime unless a callback adds one).
+   */
   async function readSession(ctx: CredentialContext, init?: RequestInit): Promise<SessionResult> {
-    const name = sessionCookie(ctx);
-    const parts = ctx.cookieNames().filter((n) => n === name || n.startsWith(`${name}.`));
-    if (parts.length === 0) return NO_SESSION;
+    const parts = ctx.cookieNames().filter(isSessionCookie(ctx));
+    if (parts.length === 0 || parts.length > MAX_TOKEN_CHUNKS) return NO_SESSION;
     let bytes = 0;
-    for (const n of parts) bytes += cookiePairBytes(n, ctx.cookie(n) ?? "");
+    for (const n of parts) {
+      const value = ctx.cookie(n) ?? "";
+      if (value.length > MAX_COOKIE_VALUE_BYTES) return NO_SESSION;
+      bytes += cookiePairBytes(n, value);
+    }
     try {
-      const response = await callAuth(ctx, "session", init);
+      // Forward only the re-issued session token, not Auth.js's callback-url bookkeeping.
+      const response = await callAuth(ctx, "session", init, isSessionCookie(ctx));
       return toSessionResult(response.body, bytes);
     } catch {
       return NO_SESSION;

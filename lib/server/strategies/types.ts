@@ -69,9 +69,10 @@ export interface SessionStrategy {
   /** End this request's session (server side where the strategy can) and clear client state. */
   signOut(ctx: CredentialContext): Promise<void>;
   /**
-   * Re-issue the current credential with fresh user data after the user changed it
-   * (e.g. a new display name). Other devices keep what they hold. Returns a new
-   * bearer token where the strategy uses one.
+   * Re-issue the current credential with fresh user data read from the
+   * database (e.g. after a rename), never extending its lifetime beyond what
+   * the strategy's own reads do. Other devices keep what they hold. Returns a
+   * new bearer token where the strategy uses one.
    */
   reissue(ctx: CredentialContext, current: { session: SessionInfo; user: SessionUser }): Promise<{ token?: string; expiresAt?: Date }>;
   readonly capabilities: SessionCapabilities;

@@ -3,15 +3,18 @@ import { publicUser } from "@/lib/server/http/api-helpers";
 import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
 import { profileBody } from "@/lib/validation";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   PATCH: method({
     access: "user",
     body: profileBody,
     async handler({ strategy, ctx, session, user, body }) {
       const profile = await updateUser(user.id, { name: body.name });
       if (!profile) throw new ApiError(404, "User not found.");
-      // This device gets a credential with the new name; other devices keep theirs.
-      const reissued = await strategy.reissue(ctx, { session, user: { ...user, name: profile.name } });
+      // A disabled account gets no fresh credential (what it holds still expires as before).
+      if (profile.disabled) return json({ user: publicUser(profile) });
+      // This device gets a credential with the database's name and role, and
+      // no longer a lifetime than it had; other devices keep theirs.
+      const reissued = await strategy.reissue(ctx, { session, user: { id: profile.id, name: profile.name, role: profile.role } });
       return json({ user: publicUser(profile), ...reissued });
     },
   }),
