@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -20,6 +20,13 @@ const schema = z.object({
     .default("file:./data/session-lab.db")
     .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), "must start with file: or postgres://"),
   DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("lab-demo-password"),
+  /** Public origin, e.g. https://lab.example.com: the CSRF check and cookie security use it instead of the Host header. */
+  APP_ORIGIN: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://lab.example.com (no path)")
+    .optional(),
+  /** "1" only behind a reverse proxy that overwrites X-Forwarded-Proto and X-Forwarded-Host. */
+  TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   /** TTL profile: "production" (realistic lifetimes) or "lab" (short, to watch expiry happen). */
   SESSION_PROFILE: z.enum(["production", "lab"]).default("production"),
   IRON_SESSION_PASSWORD: z.string().optional(),
@@ -63,7 +70,8 @@ export function parseIronPassword(value: string): { password: string | Record<st
   const entries = map && typeof map === "object" && !Array.isArray(map) ? Object.entries(map) : [];
   if (entries.length === 0) return { weakness: 'must be a password or a map like {"2":"<new>","1":"<old>"}' };
   for (const [id, password] of entries) {
-    if (!/^\d+$/.test(id)) return { weakness: `has a non-numeric password id "${id}"` };
+    // iron-session seals with Math.max(ids): ids must be canonical positive integers ("01" would not match).
+    if (!/^[1-9]\d{0,8}$/.test(id)) return { weakness: `has password id "${id}"; ids are positive integers like "1", "2"` };
     const weakness = typeof password === "string" ? secretWeakness(password) : "is not a string";
     if (weakness) return { weakness: `password ${id} ${weakness}` };
   }
@@ -74,34 +82,44 @@ export function generateSecret(): string {
   return randomBytes(32).toString("base64url"); // 256 bits
 }
 
-function demoSecretsFile(): string {
-  return path.join(process.cwd(), "data", "secrets.json");
-}
+const DEFAULT_SECRETS_FILE = path.join("data", "secrets.json");
 
-function loadOrCreateDemoSecrets(): Record<SecretName, string> {
-  const file = demoSecretsFile();
-  try {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<Record<SecretName, string>>;
-    if (SECRET_NAMES.every((n) => !secretWeakness(parsed[n]))) return parsed as Record<SecretName, string>;
-  } catch {
-    // missing or unreadable: create below
+/**
+ * The demo's secrets: read from the file, or generated once into it. A file
+ * that exists but holds anything weak is an error, never silently used.
+ */
+function loadOrCreateDemoSecrets(file: string): Record<SecretName, string> {
+  if (!existsSync(file)) {
+    const fresh = Object.fromEntries(SECRET_NAMES.map((n) => [n, generateSecret()])) as Record<SecretName, string>;
+    mkdirSync(path.dirname(file), { recursive: true });
+    // Write a temporary file, then link it into place: the link fails if
+    // another process got there first, so nobody ever reads a half-written file.
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    writeFileSync(temp, JSON.stringify(fresh, null, 2) + "\n", { mode: 0o600 });
+    try {
+      linkSync(temp, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(temp, { force: true });
+    }
   }
-  const fresh = Object.fromEntries(SECRET_NAMES.map((n) => [n, generateSecret()])) as Record<SecretName, string>;
-  mkdirSync(path.dirname(file), { recursive: true });
+  let stored: Partial<Record<SecretName, unknown>>;
   try {
-    // "wx": if another process won the race, use its file instead of overwriting it.
-    writeFileSync(file, JSON.stringify(fresh, null, 2) + "\n", { mode: 0o600, flag: "wx" });
-    return fresh;
+    stored = JSON.parse(readFileSync(file, "utf8")) as Partial<Record<SecretName, unknown>>;
   } catch {
-    return JSON.parse(readFileSync(file, "utf8")) as Record<SecretName, string>;
+    throw new EnvError(`${file} is not valid JSON. Delete it to have new demo secrets generated.`);
   }
+  const weak = SECRET_NAMES.filter((n) => typeof stored[n] !== "string" || secretWeakness(stored[n] as string));
+  if (weak.length > 0) throw new EnvError(`${file} has weak or missing ${weak.join(", ")}. Delete it to have new demo secrets generated.`);
+  return stored as Record<SecretName, string>;
 }
 
 export class EnvError extends Error {
   override name = "EnvError";
 }
 
-export function parseEnv(source: Record<string, string | undefined>): Env {
+export function parseEnv(source: Record<string, string | undefined>, options: { secretsFile?: string } = {}): Env {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -116,7 +134,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const value = values[name];
     const weakness = name === "IRON_SESSION_PASSWORD" && value ? ironWeakness(value) : secretWeakness(value);
     if (!weakness) secrets[name] = value!;
-    else if (demo && !value) secrets[name] = (generated ??= loadOrCreateDemoSecrets())[name];
+    else if (demo && !value) secrets[name] = (generated ??= loadOrCreateDemoSecrets(options.secretsFile ?? path.join(process.cwd(), DEFAULT_SECRETS_FILE)))[name];
     else problems.push(`  ${name} ${weakness}`);
   }
   if (problems.length > 0) {

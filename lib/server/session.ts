@@ -1,6 +1,7 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
+import { loadEnv } from "@/lib/server/env";
 import { getStrategy } from "@/lib/server/strategies";
 import type { SessionResult } from "@/lib/server/strategies/types";
 import type { StrategyId } from "@/lib/strategies";
@@ -9,7 +10,9 @@ import { requestOrigin, type CredentialContext } from "./http/credential-context
 /** A read-only credential context for server components (they cannot set cookies). */
 async function serverComponentContext(): Promise<CredentialContext> {
   const [cookieStore, headerList] = await Promise.all([cookies(), headers()]);
-  const origin = requestOrigin(headerList, `http://${headerList.get("host") ?? "localhost"}`);
+  const env = loadEnv();
+  const origin =
+    requestOrigin(headerList, "http://localhost", { appOrigin: env.APP_ORIGIN, trustProxy: env.TRUST_PROXY === "1" }) ?? "http://localhost";
   return {
     secure: origin.startsWith("https://"),
     origin,

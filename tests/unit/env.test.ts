@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, generateSecret, parseEnv, secretWeakness } from "@/lib/server/env";
 
@@ -16,16 +19,31 @@ describe("environment", () => {
     expect(env.SESSION_PROFILE).toBe("production");
   });
 
-  it("refuses a weak secret even in the demo, but generates missing ones", () => {
-    expect(() => parseEnv({ NODE_ENV: "production", SESSION_LAB_DEMO: "1", JWT_SECRET: "weak" })).toThrow(/JWT_SECRET/);
-    const env = parseEnv({ NODE_ENV: "production", SESSION_LAB_DEMO: "1" });
+  it("refuses a weak secret even in the demo, but generates missing ones once, privately", () => {
+    const secretsFile = path.join(mkdtempSync(path.join(tmpdir(), "env-")), "data", "secrets.json");
+    expect(() => parseEnv({ NODE_ENV: "production", SESSION_LAB_DEMO: "1", JWT_SECRET: "weak" }, { secretsFile })).toThrow(/JWT_SECRET/);
+    const env = parseEnv({ NODE_ENV: "production", SESSION_LAB_DEMO: "1" }, { secretsFile });
     expect(env.demo).toBe(true);
     expect(secretWeakness(env.JWT_SECRET)).toBeNull();
-    expect(parseEnv({ NODE_ENV: "production", SESSION_LAB_DEMO: "1" }).JWT_SECRET).toBe(env.JWT_SECRET); // generated once
+    expect(JSON.parse(readFileSync(secretsFile, "utf8")).JWT_SECRET).toBe(env.JWT_SECRET);
+    expect(statSync(secretsFile).mode & 0o077).toBe(0); // readable by the owner only
+    expect(parseEnv({ NODE_ENV: "production", SESSION_LAB_DEMO: "1" }, { secretsFile }).JWT_SECRET).toBe(env.JWT_SECRET); // generated once
   });
 
-  it("rejects a malformed DATABASE_URL", () => {
-    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+  it("never uses a weak or broken demo secrets file", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "env-"));
+    const weakFile = path.join(dir, "weak.json");
+    writeFileSync(weakFile, JSON.stringify({ IRON_SESSION_PASSWORD: generateSecret(), JWT_SECRET: "", AUTH_SECRET: "aaaaaaaa" }));
+    expect(() => parseEnv({ SESSION_LAB_DEMO: "1" }, { secretsFile: weakFile })).toThrow(/weak or missing JWT_SECRET, AUTH_SECRET/);
+    const brokenFile = path.join(dir, "broken.json");
+    writeFileSync(brokenFile, "{");
+    expect(() => parseEnv({ SESSION_LAB_DEMO: "1" }, { secretsFile: brokenFile })).toThrow(/not valid JSON/);
+  });
+
+  it("rejects a malformed DATABASE_URL or APP_ORIGIN", () => {
+    expect(() => parseEnv({ ...strong(), DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+    expect(() => parseEnv({ ...strong(), APP_ORIGIN: "https://lab.example.com/path" })).toThrow(/APP_ORIGIN/);
+    expect(parseEnv({ ...strong(), APP_ORIGIN: "https://lab.example.com" }).APP_ORIGIN).toBe("https://lab.example.com");
   });
 
   it("generates 256-bit secrets", () => {
@@ -44,7 +62,8 @@ describe("iron-session password rotation", () => {
   it("refuses a map with a weak password, a bad id or bad JSON", () => {
     const base = { NODE_ENV: "production", ...strong() };
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ "2": generateSecret(), "1": "short" }) })).toThrow(/password 1 is 5 characters/);
-    expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ new: generateSecret() }) })).toThrow(/non-numeric/);
+    expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ new: generateSecret() }) })).toThrow(/positive integers/);
+    expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ "01": generateSecret() }) })).toThrow(/positive integers/);
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: "{not json" })).toThrow(/not valid JSON/);
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: "{}" })).toThrow(/or a map like/);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { requestOrigin } from "@/lib/server/http/credential-context";
 import { isSameOriginRequest } from "@/lib/server/http/origin";
 
 const APP = "http://localhost:3000";
@@ -20,5 +21,27 @@ describe("CSRF origin check", () => {
 
   it("lets non-browser clients (neither header) through: they carry no ambient cookie", () => {
     expect(isSameOriginRequest(h({}), APP)).toBe(true);
+  });
+});
+
+describe("the app's own origin", () => {
+  const h = (init: Record<string, string>) => new Headers(init);
+  const direct = { trustProxy: false };
+
+  it("comes from the Host header, and a malformed Host gives none", () => {
+    expect(requestOrigin(h({ host: "localhost:3000" }), "http://localhost:3000/api", direct)).toBe("http://localhost:3000");
+    expect(requestOrigin(h({ host: "[::1]:3000" }), "http://localhost/api", direct)).toBe("http://[::1]:3000");
+    for (const host of ["a b", "[", "evil.test/x", "a\\b", ""]) expect(requestOrigin(h({ host }), "http://x/api", direct)).toBeNull();
+  });
+
+  it("ignores X-Forwarded-* unless TRUST_PROXY, and then takes the nearest proxy's (last) value", () => {
+    const forged = h({ host: "localhost:3000", "x-forwarded-host": "evil.test", "x-forwarded-proto": "https" });
+    expect(requestOrigin(forged, "http://localhost:3000/", direct)).toBe("http://localhost:3000");
+    const proxied = h({ host: "app:3000", "x-forwarded-host": "evil.test, lab.example.com", "x-forwarded-proto": "http, https" });
+    expect(requestOrigin(proxied, "http://app:3000/", { trustProxy: true })).toBe("https://lab.example.com");
+  });
+
+  it("is the configured APP_ORIGIN when there is one", () => {
+    expect(requestOrigin(h({ host: "anything" }), "http://x/", { appOrigin: "https://lab.example.com", trustProxy: true })).toBe("https://lab.example.com");
   });
 });

@@ -33,18 +33,38 @@ export interface CredentialContext {
 
 const MAX_USER_AGENT = 512;
 
-export function requestOrigin(headers: Headers, fallbackUrl: string): string {
-  const url = new URL(fallbackUrl);
-  const forwardedProto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
-  const proto = forwardedProto === "https" || forwardedProto === "http" ? forwardedProto : url.protocol.replace(":", "");
-  const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host") || url.host;
-  return `${proto}://${host}`;
+export interface OriginPolicy {
+  /** The configured public origin (APP_ORIGIN): when set, request headers are not consulted. */
+  appOrigin?: string;
+  /** Honour X-Forwarded-Proto/-Host (TRUST_PROXY=1): only behind a proxy that sets them. */
+  trustProxy: boolean;
+}
+
+const HOST_PATTERN = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * This app's origin as the browser sees it, or null when the Host is
+ * malformed. The CSRF check compares Origin against it, and cookies get
+ * Secure/__Host- when it is https, so it never comes from a header a client
+ * may forge unless TRUST_PROXY says a proxy overwrites them (its value is the
+ * last one in the list: the one the nearest proxy added).
+ */
+export function requestOrigin(headers: Headers, requestUrl: string, policy: OriginPolicy): string | null {
+  if (policy.appOrigin) return policy.appOrigin;
+  const lastValue = (name: string) => headers.get(name)?.split(",").at(-1)?.trim() || null;
+  let proto = new URL(requestUrl).protocol === "https:" ? "https" : "http";
+  let host = headers.get("host");
+  if (policy.trustProxy) {
+    const forwardedProto = lastValue("x-forwarded-proto");
+    if (forwardedProto === "http" || forwardedProto === "https") proto = forwardedProto;
+    host = lastValue("x-forwarded-host") ?? host;
+  }
+  return host && HOST_PATTERN.test(host) ? `${proto}://${host}` : null;
 }
 
 /** A context for a route handler; call `applyTo(response)` before returning. */
-export function contextFromRequest(req: NextRequest): CredentialContext & { applyTo(res: NextResponse): NextResponse } {
+export function contextFromRequest(req: NextRequest, origin: string): CredentialContext & { applyTo(res: NextResponse): NextResponse } {
   const pending: CookieWrite[] = [];
-  const origin = requestOrigin(req.headers, req.url);
   return {
     secure: origin.startsWith("https://"),
     origin,

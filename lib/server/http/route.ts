@@ -3,7 +3,8 @@ import type { z } from "zod";
 import { getStrategy, type SessionStrategy } from "@/lib/server/strategies";
 import type { SessionInfo, SessionUser } from "@/lib/server/strategies/types";
 import { isStrategyId } from "@/lib/strategies";
-import { contextFromRequest, type CredentialContext } from "./credential-context";
+import { loadEnv } from "@/lib/server/env";
+import { contextFromRequest, requestOrigin, type CredentialContext } from "./credential-context";
 import { isSameOriginRequest } from "./origin";
 
 // Every API route goes through apiRoute(): strategy lookup, CSRF check,
@@ -21,7 +22,7 @@ export class ApiError extends Error {
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 type Method = (typeof METHODS)[number];
 
 type Access = "public" | "user" | "admin";
@@ -121,7 +122,10 @@ export function apiRoute(specs: Partial<Record<Method, MethodSpec<Access, z.ZodT
 }
 
 async function run(spec: MethodSpec<Access, z.ZodType | undefined>, req: NextRequest, route: RouteContext): Promise<Response> {
-  const ctx = contextFromRequest(req);
+  const env = loadEnv();
+  const origin = requestOrigin(req.headers, req.url, { appOrigin: env.APP_ORIGIN, trustProxy: env.TRUST_PROXY === "1" });
+  if (!origin) return errorResponse(400, "Malformed Host header.");
+  const ctx = contextFromRequest(req, origin);
   try {
     const rawParams = await route.params;
     const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
