@@ -106,6 +106,25 @@ describe("stateful strategy", () => {
     expect((await strategy.validate(ctx)).session).toBeNull();
   });
 
+  it("writes at most once per half idle window, and not at all once capped by the absolute expiry", async () => {
+    const { strategy, clock } = setup(600, 1000);
+    const ctx = await signIn(strategy);
+    const lastSeen = async () => (await getDb().session.findFirstOrThrow({ where: { userId } })).lastSeenAt.getTime();
+    const signedInAt = await lastSeen();
+    clock.advance(200);
+    await strategy.validate(ctx);
+    expect(await lastSeen()).toBe(signedInAt); // 400 s of idle left: no write
+    clock.advance(200);
+    await strategy.validate(ctx); // 200 s left: slides to the absolute limit (t = 1000)
+    const slidAt = await lastSeen();
+    expect(slidAt).toBe(clock.now());
+    for (let i = 0; i < 5; i++) {
+      clock.advance(100);
+      await strategy.validate(ctx); // capped: expiry cannot move, so no more writes
+    }
+    expect(await lastSeen()).toBe(slidAt);
+  });
+
   it("sign-out deletes the row, so a copied cookie stops working", async () => {
     const { strategy } = setup();
     const ctx = await signIn(strategy);

@@ -50,10 +50,12 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
       return NO_SESSION;
     }
     let expiresAt = row.expiresAt;
-    // Slide the idle expiry only once half of it is used up: one write per
-    // half-window instead of one per request.
-    if (row.expiresAt.getTime() - now < idleMs / 2) {
-      expiresAt = new Date(Math.min(now + idleMs, row.absoluteExpiresAt.getTime()));
+    // Slide the idle expiry only once half of it is used up (one write per
+    // half-window, not one per request), and never past the absolute expiry:
+    // once it sits there, there is nothing left to write.
+    const slid = Math.min(now + idleMs, row.absoluteExpiresAt.getTime());
+    if (row.expiresAt.getTime() - now < idleMs / 2 && slid > row.expiresAt.getTime()) {
+      expiresAt = new Date(slid);
       await sessions.extendSession(row.id, expiresAt, new Date(now));
     }
     const name = sessionCookieName(ctx, cookieBase);
