@@ -3,23 +3,27 @@ import { ROLES } from "@/lib/strategies";
 
 // Request bodies of the JSON API (docs/api.md). Shared by route handlers and forms.
 
+// PostgreSQL cannot store NUL in text, and no field here has a use for it:
+// refuse it up front (400) rather than let the database fail (500).
+const text = () => z.string().refine((v) => !v.includes("\u0000"), "must not contain NUL characters");
+
 export const loginBody = z.object({
-  email: z.string().trim().min(3).max(320),
-  password: z.string().min(1).max(1024),
+  email: text().trim().min(3).max(320),
+  password: text().min(1).max(1024),
 });
 
-export const displayName = z.string().trim().min(1, "Name cannot be empty").max(80, "Name is at most 80 characters");
+export const displayName = text().trim().min(1, "Name cannot be empty").max(80, "Name is at most 80 characters");
 export const profileBody = z.object({ name: displayName });
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const passwordBody = z.object({
-  currentPassword: z.string().min(1).max(1024),
-  newPassword: z.string().min(MIN_PASSWORD_LENGTH, `New password needs at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
+  currentPassword: text().min(1).max(1024),
+  newPassword: text().min(MIN_PASSWORD_LENGTH, `New password needs at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
 });
 
 export const noteBody = z.object({
-  title: z.string().trim().min(1, "Title cannot be empty").max(120),
-  body: z.string().max(5000).default(""),
+  title: text().trim().min(1, "Title cannot be empty").max(120),
+  body: text().max(5000).default(""),
 });
 
 export const roleBody = z.object({ role: z.enum(ROLES) });
