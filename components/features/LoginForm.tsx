@@ -6,9 +6,21 @@ import { api, jwtStorage } from "@/lib/client/api";
 import type { PublicUser } from "@/lib/api-types";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
 
-/** Only same-app paths of this strategy are followed after sign-in (no open redirect). */
-function safeNext(strategy: StrategyId, next: string | null): string {
-  return next && next.startsWith(`/${strategy}`) && !next.startsWith("//") && !next.includes("\\") ? next : `/${strategy}`;
+/**
+ * Where to go after sign-in: only a path of this strategy on this origin (no
+ * open redirect). The path is normalised first, so `/jwt/../x` cannot escape.
+ */
+export function safeNext(strategy: StrategyId, next: string | null, origin = "http://app.invalid"): string {
+  const fallback = `/${strategy}`;
+  if (!next) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return fallback;
+  }
+  const inStrategy = url.pathname === fallback || url.pathname.startsWith(`${fallback}/`);
+  return url.origin === origin && inStrategy ? url.pathname + url.search : fallback;
 }
 
 export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; demoAccounts: { email: string; role: string }[] }) {

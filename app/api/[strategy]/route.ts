@@ -1,2 +1,2 @@
 // /api/{strategy} itself is not an endpoint either.
-export { GET, POST, PUT, PATCH, DELETE } from "./[...rest]/route";
+export { GET, POST, PUT, PATCH, DELETE, OPTIONS } from "./[...rest]/route";

@@ -1,6 +1,6 @@
 import { apiRoute, json, method } from "@/lib/server/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   // The bare session check and nothing else: what the credential asserts,
   // with no further database read. The benchmark uses it to price the check.
   GET: method({

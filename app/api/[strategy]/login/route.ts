@@ -2,7 +2,7 @@ import { publicUser, requireProfile } from "@/lib/server/http/api-helpers";
 import { apiRoute, errorResponse, json, method } from "@/lib/server/http/route";
 import { loginBody } from "@/lib/validation";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   POST: method({
     access: "public",
     body: loginBody,

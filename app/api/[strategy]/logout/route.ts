@@ -1,6 +1,6 @@
 import { apiRoute, json, method } from "@/lib/server/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   // Public: signing out must also clear a cookie the server no longer accepts.
   POST: method({
     access: "public",

@@ -2,7 +2,7 @@ import { countNotes, createNote, listNotes, MAX_NOTES_PER_USER } from "@/lib/ser
 import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
 import { noteBody } from "@/lib/validation";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   GET: method({
     access: "user",
     async handler({ user }) {

@@ -3,7 +3,7 @@ import { hashPassword, verifyPassword } from "@/lib/server/passwords";
 import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
 import { passwordBody } from "@/lib/validation";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   POST: method({
     access: "user",
     body: passwordBody,

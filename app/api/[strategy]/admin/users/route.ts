@@ -1,7 +1,7 @@
 import { listUsers } from "@/lib/server/data/users";
 import { apiRoute, json, method } from "@/lib/server/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   GET: method({
     access: "admin",
     async handler({ user }) {

@@ -2,7 +2,7 @@ import { deleteNote } from "@/lib/server/data/notes";
 import { idParam } from "@/lib/server/http/api-helpers";
 import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   DELETE: method({
     access: "user",
     async handler({ user, params }) {

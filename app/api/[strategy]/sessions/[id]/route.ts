@@ -1,7 +1,7 @@
 import { idParam, requireCapability } from "@/lib/server/http/api-helpers";
 import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   DELETE: method({
     access: "user",
     async handler({ strategy, ctx, session, user, params }) {

@@ -3,7 +3,7 @@ import { idParam, refuseSelf } from "@/lib/server/http/api-helpers";
 import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
 import { disableBody } from "@/lib/validation";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   POST: method({
     access: "admin",
     body: disableBody,

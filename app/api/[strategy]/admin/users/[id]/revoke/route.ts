@@ -1,7 +1,7 @@
 import { idParam, requireCapability, requireProfile } from "@/lib/server/http/api-helpers";
 import { apiRoute, json, method } from "@/lib/server/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = apiRoute({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   POST: method({
     access: "admin",
     async handler({ strategy, params }) {
