@@ -1,7 +1,8 @@
 "use client";
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import Link from "next/link";
+import { useEffect, useState } from "react";
 import { api, jwtStorage } from "@/lib/client/api";
 import type { PublicUser } from "@/lib/api-types";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
@@ -30,6 +31,18 @@ export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; de
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [signedInAs, setSignedInAs] = useState<string | null>(null);
+
+  // Already signed in with this strategy? Say so, rather than silently offering a second sign-in.
+  useEffect(() => {
+    let current = true;
+    void api<{ user: { name: string } }>(strategy, "/check").then((r) => {
+      if (current && r.ok) setSignedInAs(r.data.user.name);
+    });
+    return () => {
+      current = false;
+    };
+  }, [strategy]);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -50,6 +63,12 @@ export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; de
     <div className="grid">
       <form className="card form" onSubmit={submit} aria-label="Sign in">
         <h2>Sign in with {STRATEGIES[strategy].label}</h2>
+        {signedInAs && (
+          <p className="notice">
+            You are already signed in as {signedInAs}. <Link href={`/${strategy}`}>Go to the dashboard</Link>, or sign in
+            again to replace this session.
+          </p>
+        )}
         <label>
           Email
           <input type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />

@@ -59,6 +59,11 @@ test("sign in, rename, notes, admin rules, sign out", async ({ page, browser, st
   await role.selectOption("member");
   await expect(page.getByText("Role of bob@example.com set to member")).toBeVisible();
 
+  // The sign-in page notices an existing session.
+  await page.goto(`/${strategy}/login`);
+  await expect(page.getByText(`You are already signed in as ${newName}.`)).toBeVisible();
+  await page.goto(`/${strategy}`);
+
   // Sign out: the app is closed again.
   await signOut(page);
   await page.goto(`/${strategy}`);
