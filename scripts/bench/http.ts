@@ -102,9 +102,9 @@ try {
       authedRounds.push(await load(strategy, headers, 200));
     }
     rows.push({ strategy, anon: medianBy(anonRounds), authed: medianBy(authedRounds) });
-    process.stdout.write(`\r  measured ${strategy}   `);
+    if (process.stdout.isTTY) process.stdout.write(`\r  measured ${strategy}   `);
   }
-  process.stdout.write(`\r${" ".repeat(70)}\r`);
+  if (process.stdout.isTTY) process.stdout.write(`\r${" ".repeat(70)}\r`);
   console.table(
     rows.map(({ strategy, anon, authed }) => ({
       strategy,

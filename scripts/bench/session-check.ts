@@ -57,7 +57,7 @@ async function measure(strategy: SessionStrategy) {
       if (!session) throw new Error(`${strategy.id}: session rejected during the benchmark`);
     }
     perRound.push(((performance.now() - start) * 1000) / ITERATIONS);
-    process.stdout.write(`\r  ${strategy.id}: round ${r + 1}/${ROUNDS}   `);
+    if (process.stdout.isTTY) process.stdout.write(`\r  ${strategy.id}: round ${r + 1}/${ROUNDS}   `);
   }
   const { session } = await strategy.validate(ctx);
   return { strategy: strategy.id, usPerCheck: median(perRound), minUs: Math.min(...perRound), maxUs: Math.max(...perRound), credentialBytes: session!.credentialBytes };
@@ -68,7 +68,7 @@ await resetDemoData(PASSWORD);
 console.log(`Session check cost, ${ITERATIONS} validations × ${ROUNDS} rounds per strategy, database ${databaseProvider()}, Node ${process.version}`);
 const results = [];
 for (const strategy of strategies) results.push(await measure(strategy));
-process.stdout.write(`\r${" ".repeat(70)}\r`);
+if (process.stdout.isTTY) process.stdout.write(`\r${" ".repeat(70)}\r`);
 console.table(
   results.map((r) => ({
     strategy: r.strategy,
