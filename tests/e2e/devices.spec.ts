@@ -1,0 +1,42 @@
+import { STRATEGIES } from "../../lib/strategies";
+import { expect, signIn, test } from "./fixtures";
+
+// Devices page: the stateful strategy revokes another browser's session; the
+// others say, in the words of the shared catalog, why they cannot.
+
+test("devices: revoke another browser, or see why the strategy cannot", async ({ page, browser, baseURL, strategy }) => {
+  const other = await browser.newContext({ baseURL });
+  const otherPage = await other.newPage();
+  await signIn(otherPage, strategy, "bob@example.com");
+  await signIn(page, strategy, "bob@example.com");
+  await page.getByRole("link", { name: "Devices" }).click();
+
+  const caps = STRATEGIES[strategy].capabilities;
+  if (caps.listSessions !== true) {
+    await expect(page.getByTestId("devices-unsupported")).toContainText(caps.listSessions);
+    // The other browser is unaffected by anything this one can do.
+    await otherPage.reload();
+    await expect(otherPage.getByTestId("profile-email")).toHaveText("bob@example.com");
+  } else {
+    const devices = page.getByTestId("device");
+    await expect(devices.filter({ hasText: "This browser" })).toHaveCount(1);
+    const count = await devices.count();
+    expect(count).toBeGreaterThanOrEqual(2);
+    await devices.filter({ hasNotText: "This browser" }).first().getByRole("button", { name: "Revoke" }).click();
+    await expect(page.getByText("Session revoked")).toBeVisible();
+    await expect(devices).toHaveCount(count - 1);
+    // Revoking every other session signs the other browser out on its next request.
+    await page.reload();
+    while ((await devices.filter({ hasNotText: "This browser" }).count()) > 0) {
+      const before = await devices.count();
+      await devices.filter({ hasNotText: "This browser" }).first().getByRole("button", { name: "Revoke" }).click();
+      await expect(devices).toHaveCount(before - 1);
+    }
+    await otherPage.reload();
+    await expect(otherPage.getByRole("button", { name: "Sign in" })).toBeVisible();
+    // Sign out everywhere ends this one too.
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  }
+  await other.close();
+});
