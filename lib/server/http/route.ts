@@ -45,7 +45,7 @@ interface MethodSpec<A extends Access, S extends z.ZodType | undefined> {
   handler: (args: HandlerArgs<A, S>) => Promise<Response>;
 }
 
-export function method<A extends Access, S extends z.ZodType | undefined = undefined>(spec: MethodSpec<A, S>) {
+export function endpoint<A extends Access, S extends z.ZodType | undefined = undefined>(spec: MethodSpec<A, S>) {
   return spec as unknown as MethodSpec<Access, z.ZodType | undefined>;
 }
 

@@ -1,9 +1,9 @@
 import { publicUser, requireProfile } from "@/lib/server/http/api-helpers";
-import { apiRoute, errorResponse, json, method } from "@/lib/server/http/route";
+import { apiRoute, errorResponse, json, endpoint } from "@/lib/server/http/route";
 import { loginBody } from "@/lib/validation";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  POST: method({
+  POST: endpoint({
     access: "public",
     body: loginBody,
     async handler({ strategy, ctx, body }) {

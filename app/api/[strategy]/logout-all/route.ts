@@ -1,8 +1,8 @@
 import { requireCapability } from "@/lib/server/http/api-helpers";
-import { apiRoute, json, method } from "@/lib/server/http/route";
+import { apiRoute, json, endpoint } from "@/lib/server/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  POST: method({
+  POST: endpoint({
     access: "user",
     async handler({ strategy, ctx, user }) {
       const revokeAll = requireCapability(strategy, "revokeAllSessions");

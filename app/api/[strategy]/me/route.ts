@@ -1,8 +1,8 @@
 import { getProfile } from "@/lib/server/data/users";
-import { apiRoute, json, method } from "@/lib/server/http/route";
+import { apiRoute, json, endpoint } from "@/lib/server/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: method({
+  GET: endpoint({
     access: "user",
     async handler({ session, user }) {
       // `user` is what the session asserts (claims for stateless strategies);

@@ -1,15 +1,15 @@
 import { countNotes, createNote, listNotes, MAX_NOTES_PER_USER } from "@/lib/server/data/notes";
-import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { noteBody } from "@/lib/validation";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: method({
+  GET: endpoint({
     access: "user",
     async handler({ user }) {
       return json({ notes: await listNotes(user.id) });
     },
   }),
-  POST: method({
+  POST: endpoint({
     access: "user",
     body: noteBody,
     async handler({ user, body }) {

@@ -1,10 +1,10 @@
 import { getPasswordHash, updateUser } from "@/lib/server/data/users";
 import { hashPassword, verifyPassword } from "@/lib/server/passwords";
-import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { passwordBody } from "@/lib/validation";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  POST: method({
+  POST: endpoint({
     access: "user",
     body: passwordBody,
     async handler({ strategy, session, user, body }) {

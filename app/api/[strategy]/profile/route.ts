@@ -1,10 +1,10 @@
 import { updateUser } from "@/lib/server/data/users";
 import { publicUser } from "@/lib/server/http/api-helpers";
-import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { profileBody } from "@/lib/validation";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  PATCH: method({
+  PATCH: endpoint({
     access: "user",
     body: profileBody,
     async handler({ strategy, ctx, session, user, body }) {

@@ -1,8 +1,8 @@
 import { requireCapability } from "@/lib/server/http/api-helpers";
-import { apiRoute, json, method } from "@/lib/server/http/route";
+import { apiRoute, json, endpoint } from "@/lib/server/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: method({
+  GET: endpoint({
     access: "user",
     async handler({ strategy, session, user }) {
       const list = requireCapability(strategy, "listSessions");

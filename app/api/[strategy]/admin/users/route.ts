@@ -1,8 +1,8 @@
 import { listUsers } from "@/lib/server/data/users";
-import { apiRoute, json, method } from "@/lib/server/http/route";
+import { apiRoute, json, endpoint } from "@/lib/server/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  GET: method({
+  GET: endpoint({
     access: "admin",
     async handler({ user }) {
       return json({ users: await listUsers(), currentUserId: user.id });

@@ -1,9 +1,9 @@
 import { deleteNote } from "@/lib/server/data/notes";
 import { idParam } from "@/lib/server/http/api-helpers";
-import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  DELETE: method({
+  DELETE: endpoint({
     access: "user",
     async handler({ user, params }) {
       if (!(await deleteNote(user.id, idParam(params)))) throw new ApiError(404, "No such note of yours.");

@@ -1,8 +1,8 @@
 import { idParam, requireCapability } from "@/lib/server/http/api-helpers";
-import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  DELETE: method({
+  DELETE: endpoint({
     access: "user",
     async handler({ strategy, ctx, session, user, params }) {
       const revoke = requireCapability(strategy, "revokeSession");

@@ -1,10 +1,10 @@
 import { updateUser } from "@/lib/server/data/users";
 import { idParam, refuseSelf } from "@/lib/server/http/api-helpers";
-import { ApiError, apiRoute, json, method } from "@/lib/server/http/route";
+import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { disableBody } from "@/lib/validation";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
-  POST: method({
+  POST: endpoint({
     access: "admin",
     body: disableBody,
     async handler({ strategy, user, params, body }) {
