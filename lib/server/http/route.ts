@@ -39,14 +39,14 @@ type HandlerArgs<A extends Access, S extends z.ZodType | undefined> = BaseArgs &
   (A extends "public" ? object : AuthedArgs) &
   (S extends z.ZodType ? { body: z.infer<S> } : object);
 
-interface MethodSpec<A extends Access, S extends z.ZodType | undefined> {
+interface EndpointSpec<A extends Access, S extends z.ZodType | undefined> {
   access: A;
   body?: S;
   handler: (args: HandlerArgs<A, S>) => Promise<Response>;
 }
 
-export function endpoint<A extends Access, S extends z.ZodType | undefined = undefined>(spec: MethodSpec<A, S>) {
-  return spec as unknown as MethodSpec<Access, z.ZodType | undefined>;
+export function endpoint<A extends Access, S extends z.ZodType | undefined = undefined>(spec: EndpointSpec<A, S>) {
+  return spec as unknown as EndpointSpec<Access, z.ZodType | undefined>;
 }
 
 export function json(body: unknown, status = 200): NextResponse {
@@ -105,7 +105,7 @@ async function readLimited(req: NextRequest, limit: number): Promise<string> {
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 type RouteHandler = (req: NextRequest, route: RouteContext) => Promise<Response>;
 
-export function apiRoute(specs: Partial<Record<Method, MethodSpec<Access, z.ZodType | undefined>>>): Record<Method, RouteHandler> {
+export function apiRoute(specs: Partial<Record<Method, EndpointSpec<Access, z.ZodType | undefined>>>): Record<Method, RouteHandler> {
   const allow = Object.keys(specs).join(", ");
   const handlers = {} as Record<Method, RouteHandler>;
   for (const m of METHODS) {
@@ -121,7 +121,7 @@ export function apiRoute(specs: Partial<Record<Method, MethodSpec<Access, z.ZodT
   return handlers;
 }
 
-async function run(spec: MethodSpec<Access, z.ZodType | undefined>, req: NextRequest, route: RouteContext): Promise<Response> {
+async function run(spec: EndpointSpec<Access, z.ZodType | undefined>, req: NextRequest, route: RouteContext): Promise<Response> {
   const env = loadEnv();
   const origin = requestOrigin(req.headers, req.url, { appOrigin: env.APP_ORIGIN, trustProxy: env.TRUST_PROXY === "1" });
   if (!origin) return errorResponse(400, "Malformed Host header.");
@@ -136,7 +136,7 @@ async function run(spec: MethodSpec<Access, z.ZodType | undefined>, req: NextReq
       throw new ApiError(403, "Cross-origin request refused (CSRF protection).");
     }
     const args: Record<string, unknown> = { req, ctx, strategy, params };
-    if (spec.body) args.body = await readJsonBody(req, spec.body);
+    // Who is asking comes first: an anonymous caller learns nothing about the body's rules.
     if (spec.access !== "public") {
       const { session, user } = await strategy.validate(ctx);
       if (!session) throw new ApiError(401, "Not signed in, or the session is no longer valid.");
@@ -144,6 +144,7 @@ async function run(spec: MethodSpec<Access, z.ZodType | undefined>, req: NextReq
       args.session = session;
       args.user = user;
     }
+    if (spec.body) args.body = await readJsonBody(req, spec.body);
     const res = await spec.handler(args as never);
     res.headers.set("Cache-Control", "no-store");
     return ctx.applyTo(res as NextResponse);
