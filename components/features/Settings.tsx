@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { MeResponse, PublicUser } from "@/lib/api-types";
-import type { StrategyId } from "@/lib/strategies";
+import { STRATEGIES, type StrategyId } from "@/lib/strategies";
 import { MIN_PASSWORD_LENGTH } from "@/lib/validation";
 import { Message, Status } from "./Status";
 import { useApiData, useMutation } from "./use-api";
@@ -79,6 +79,11 @@ function PasswordForm({ strategy }: { strategy: StrategyId }) {
         New password
         <input type="password" name="newPassword" autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} value={newPassword} onChange={(e) => setNew(e.target.value)} required />
       </label>
+      <p className="muted">
+        {STRATEGIES[strategy].capabilities.revokeAllSessions === true
+          ? "Changing it signs out your other devices."
+          : "Your other devices stay signed in: " + STRATEGIES[strategy].capabilities.revokeAllSessions}
+      </p>
       <button type="submit">Change password</button>
       <Message message={message} />
     </form>
