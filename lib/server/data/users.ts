@@ -69,10 +69,6 @@ export async function updateUser(
   return result.count === 0 ? null : getProfile(userId);
 }
 
-export async function bumpSessionVersion(userId: string): Promise<void> {
-  await getDb().user.updateMany({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
-}
-
 /** What a re-issued credential asserts: the current name and role. */
 export async function getSessionClaims(userId: string): Promise<{ name: string; role: Role } | null> {
   const row = await getDb().user.findUnique({ where: { id: userId }, select: { name: true, role: true } });
