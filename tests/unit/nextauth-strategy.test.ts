@@ -6,8 +6,10 @@ import { alice, fakeVerify } from "../support/fake-clock";
 const SECRET = "s".repeat(4) + "0123456789abcdefghijklmnopqrstuvwxyzABCD";
 const OTHER_SECRET = "t".repeat(4) + "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxw";
 
+let claimsInDatabase: { name: string; role: string } | null = { name: "Alicia", role: "member" };
+
 function setup(secret = SECRET, ttlSeconds = 3600) {
-  return createNextAuthStrategy({ ttlSeconds, secret, verifyCredentials: fakeVerify, loadClaims: async () => ({ name: "Alicia", role: "member" }) });
+  return createNextAuthStrategy({ ttlSeconds, secret, verifyCredentials: fakeVerify, loadClaims: async () => claimsInDatabase });
 }
 
 async function signIn(strategy: ReturnType<typeof setup>) {
@@ -19,6 +21,7 @@ async function signIn(strategy: ReturnType<typeof setup>) {
 
 afterEach(() => {
   vi.useRealTimers();
+  claimsInDatabase = { name: "Alicia", role: "member" };
 });
 
 describe("nextauth (Auth.js JWT) strategy", () => {
@@ -89,5 +92,15 @@ describe("nextauth (Auth.js JWT) strategy", () => {
     const current = await strategy.validate(ctx);
     await strategy.reissue(ctx, current as never);
     expect((await strategy.validate(ctx)).user).toMatchObject({ name: "Alicia", role: "member" });
+  });
+
+  it("an update for a disabled or deleted user ends the Auth.js session instead of refreshing it", async () => {
+    const strategy = setup();
+    const ctx = await signIn(strategy);
+    const current = await strategy.validate(ctx);
+    claimsInDatabase = null;
+    await strategy.reissue(ctx, current as never);
+    expect(ctx.jar.has("authjs.session-token")).toBe(false);
+    expect((await strategy.validate(ctx)).session).toBeNull();
   });
 });

@@ -69,8 +69,8 @@ export async function updateUser(
   return result.count === 0 ? null : getProfile(userId);
 }
 
-/** What a re-issued credential asserts: the current name and role. */
+/** What a re-issued credential asserts: the current name and role; null for a missing or disabled user. */
 export async function getSessionClaims(userId: string): Promise<{ name: string; role: Role } | null> {
-  const row = await getDb().user.findUnique({ where: { id: userId }, select: { name: true, role: true } });
-  return row && { name: row.name, role: toRole(row.role) };
+  const row = await getDb().user.findUnique({ where: { id: userId }, select: { name: true, role: true, disabled: true } });
+  return row && !row.disabled ? { name: row.name, role: toRole(row.role) } : null;
 }

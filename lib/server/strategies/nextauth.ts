@@ -15,7 +15,7 @@ export interface NextAuthOptions {
   ttlSeconds: number;
   secret: string;
   verifyCredentials: (c: LoginCredentials) => Promise<CredentialCheck>;
-  /** Current name and role, read when the app asks Auth.js to update the session. */
+  /** Current name and role, read when the app asks Auth.js to update the session; null ends it (missing or disabled user). */
   loadClaims: (userId: string) => Promise<{ name: string; role: string } | null>;
 }
 
@@ -83,10 +83,12 @@ export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
           token.signedInAt = Math.floor(Date.now() / 1000);
         }
         // The documented pattern for a rename is update() → trigger "update". We re-read
-        // name and role from the database instead of trusting data the client sent.
+        // name and role from the database instead of trusting data the client sent;
+        // a disabled account gets no refreshed token (the same rule as the other strategies).
         if (trigger === "update" && token.sub) {
           const claims = await opts.loadClaims(token.sub);
-          if (claims) Object.assign(token, claims);
+          if (!claims) return null;
+          Object.assign(token, claims);
         }
         return token;
       },
