@@ -60,7 +60,7 @@ function DeviceList({ strategy }: { strategy: StrategyId }) {
                   <strong>{d.current ? "This browser" : describeAgent(d.userAgent)}</strong>
                   <small className="muted">
                     {" "}
-                    signed in {formatTime(d.createdAt)} · last seen {formatRelative(d.lastSeenAt)} · idle expiry{" "}
+                    signed in {formatTime(d.createdAt)} · last active {formatRelative(d.lastSeenAt)} · idle expiry{" "}
                     {formatRelative(d.expiresAt)}
                   </small>
                 </div>

@@ -13,9 +13,9 @@ let email: string;
 let userId: string;
 let passwordHash: string;
 
-function setup(idleSeconds = 600, absoluteSeconds = 3600) {
+function setup(idleSeconds = 600, absoluteSeconds = 3600, activityResolutionSeconds = 10_000) {
   const clock = fakeClock(Date.now());
-  return { clock, strategy: createStatefulStrategy({ clock, idleSeconds, absoluteSeconds, verifyCredentials }) };
+  return { clock, strategy: createStatefulStrategy({ clock, idleSeconds, absoluteSeconds, activityResolutionSeconds, verifyCredentials }) };
 }
 
 async function signIn(strategy: ReturnType<typeof setup>["strategy"], cookies: Record<string, string> = {}) {
@@ -123,6 +123,19 @@ describe("stateful strategy", () => {
       await strategy.validate(ctx); // capped: expiry cannot move, so no more writes
     }
     expect(await lastSeen()).toBe(slidAt);
+  });
+
+  it("records activity at most once per resolution window", async () => {
+    const { strategy, clock } = setup(7 * 86400, 30 * 86400, 300);
+    const ctx = await signIn(strategy);
+    const lastSeen = async () => (await getDb().session.findFirstOrThrow({ where: { userId } })).lastSeenAt.getTime();
+    const start = await lastSeen();
+    clock.advance(299);
+    await strategy.validate(ctx);
+    expect(await lastSeen()).toBe(start);
+    clock.advance(1);
+    await strategy.validate(ctx);
+    expect(await lastSeen()).toBe(clock.now());
   });
 
   it("sign-out deletes the row, so a copied cookie stops working", async () => {

@@ -18,6 +18,7 @@ export interface SessionRow {
 export interface SessionWithUser {
   id: string;
   createdAt: Date;
+  lastSeenAt: Date;
   expiresAt: Date;
   absoluteExpiresAt: Date;
   user: { id: string; name: string; role: Role; disabled: boolean };
@@ -32,6 +33,7 @@ export async function insertSession(row: Omit<SessionRow, "createdAt" | "lastSee
 type RawSessionJoin = {
   id: string;
   createdAt: Date;
+  lastSeenAt: Date;
   expiresAt: Date;
   absoluteExpiresAt: Date;
   userId: string;
@@ -46,7 +48,7 @@ type RawSessionJoin = {
  */
 export async function findSessionByTokenHash(tokenHash: string): Promise<SessionWithUser | null> {
   const rows = await getDb().$queryRaw<RawSessionJoin[]>`
-    SELECT s."id", s."createdAt", s."expiresAt", s."absoluteExpiresAt",
+    SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."absoluteExpiresAt",
            u."id" AS "userId", u."name", u."role", u."disabled"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."tokenHash" = ${tokenHash}`;
@@ -55,13 +57,14 @@ export async function findSessionByTokenHash(tokenHash: string): Promise<Session
   return {
     id: row.id,
     createdAt: row.createdAt,
+    lastSeenAt: row.lastSeenAt,
     expiresAt: row.expiresAt,
     absoluteExpiresAt: row.absoluteExpiresAt,
     user: { id: row.userId, name: row.name, role: isRole(row.role) ? row.role : "member", disabled: row.disabled },
   };
 }
 
-export async function extendSession(id: string, expiresAt: Date, seenAt: Date): Promise<void> {
+export async function touchSession(id: string, expiresAt: Date, seenAt: Date): Promise<void> {
   await getDb().session.updateMany({ where: { id }, data: { expiresAt, lastSeenAt: seenAt } });
 }
 

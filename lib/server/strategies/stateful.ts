@@ -11,6 +11,8 @@ export interface StatefulOptions {
   idleSeconds: number;
   /** Absolute lifetime, seconds. */
   absoluteSeconds: number;
+  /** How stale "last active" on the devices page may get, seconds (default 300): at most one write per this interval. */
+  activityResolutionSeconds?: number;
   verifyCredentials: (c: Credentials) => Promise<CredentialCheck>;
   cookieBase?: string;
 }
@@ -31,6 +33,7 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
   const { clock, idleSeconds, absoluteSeconds } = opts;
   const cookieBase = opts.cookieBase ?? "lab-stateful";
   const idleMs = idleSeconds * 1000;
+  const activityMs = (opts.activityResolutionSeconds ?? 300) * 1000;
 
   function readToken(ctx: CredentialContext): string | null {
     const value = ctx.cookie(sessionCookieName(ctx, cookieBase));
@@ -50,13 +53,14 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
       return NO_SESSION;
     }
     let expiresAt = row.expiresAt;
-    // Slide the idle expiry only once half of it is used up (one write per
-    // half-window, not one per request), and never past the absolute expiry:
-    // once it sits there, there is nothing left to write.
+    // Writes are throttled, not per request: the idle expiry slides once half
+    // of it is used up (never past the absolute expiry), and "last active" is
+    // refreshed at most once per activity resolution.
     const slid = Math.min(now + idleMs, row.absoluteExpiresAt.getTime());
-    if (row.expiresAt.getTime() - now < idleMs / 2 && slid > row.expiresAt.getTime()) {
-      expiresAt = new Date(slid);
-      await sessions.extendSession(row.id, expiresAt, new Date(now));
+    const slide = row.expiresAt.getTime() - now < idleMs / 2 && slid > row.expiresAt.getTime();
+    if (slide || now - row.lastSeenAt.getTime() >= activityMs) {
+      if (slide) expiresAt = new Date(slid);
+      await sessions.touchSession(row.id, expiresAt, new Date(now));
     }
     const name = sessionCookieName(ctx, cookieBase);
     return {
