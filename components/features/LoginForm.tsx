@@ -24,12 +24,19 @@ export function safeNext(strategy: StrategyId, next: string | null, origin = "ht
   return url.origin === origin && inStrategy ? url.pathname + url.search : fallback;
 }
 
+function describeAuthJsError(error: string | null, code: string | null): string | null {
+  if (!error) return null;
+  if (code === "disabled") return "This account is disabled.";
+  return error === "CredentialsSignin" ? "Invalid email or password." : "Sign-in failed. Please try again.";
+}
+
 export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; demoAccounts: { email: string; role: string }[] }) {
   const router = useRouter();
   const params = useSearchParams();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  // Auth.js's own endpoints send failed sign-ins back here with ?error=…&code=….
+  const [error, setError] = useState<string | null>(() => describeAuthJsError(params.get("error"), params.get("code")));
   const [busy, setBusy] = useState(false);
   const [signedInAs, setSignedInAs] = useState<string | null>(null);
 

@@ -5,7 +5,7 @@ import { TTL_PROFILES } from "@/lib/server/ttl-profiles";
 import type { StrategyId } from "@/lib/strategies";
 import { createCookieStrategy } from "./cookie";
 import { createJwtStrategy } from "./jwt";
-import { createNextAuthStrategy } from "./nextauth";
+import { createNextAuthStrategy, type NextAuthOptions } from "./nextauth";
 import { createStatefulStrategy } from "./stateful";
 import { systemClock, type SessionStrategy } from "./types";
 
@@ -23,13 +23,14 @@ function build() {
   });
   const cookie = createCookieStrategy({ clock, ttlSeconds: ttl.cookie.ttl, password: env.ironPassword, verifyCredentials });
   const jwt = createJwtStrategy({ clock, ttlSeconds: ttl.jwt.ttl, secret: env.JWT_SECRET, verifyCredentials });
-  const nextauth = createNextAuthStrategy({
-    ttlSeconds: ttl.nextauth.ttl,
-    secret: env.AUTH_SECRET,
-    verifyCredentials,
-    loadClaims: getSessionClaims,
-  });
+  const nextauth = createNextAuthStrategy(nextAuthOptions());
   return { stateful, cookie, jwt, nextauth } satisfies Record<StrategyId, SessionStrategy>;
+}
+
+/** The Auth.js strategy's settings from the environment (also used by app/api/auth/[...nextauth]). */
+export function nextAuthOptions(): NextAuthOptions {
+  const env = loadEnv();
+  return { ttlSeconds: TTL_PROFILES[env.SESSION_PROFILE].nextauth.ttl, secret: env.AUTH_SECRET, verifyCredentials, loadClaims: getSessionClaims };
 }
 
 type Registry = ReturnType<typeof build>;
