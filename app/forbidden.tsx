@@ -1,11 +1,5 @@
-import Link from "next/link";
+import { Forbidden } from "@/components/Forbidden";
 
-export default function Forbidden() {
-  return (
-    <section className="card" data-testid="forbidden">
-      <h1>403 Forbidden</h1>
-      <p>This area is for admins only. Your session is valid, but its role is not admin.</p>
-      <Link href="/">Home</Link>
-    </section>
-  );
+export default function ForbiddenPage() {
+  return <Forbidden />;
 }
