@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
-import { api, jwtStorage, loginPath, type ApiResult } from "@/lib/client/api";
+import { api, jwtStorage, type ApiResult } from "@/lib/client/api";
+import { loginPath } from "@/lib/paths";
 import type { StrategyId } from "@/lib/strategies";
 
 export type Loadable<T> = { state: "loading" } | { state: "error"; status: number; error: string } | { state: "ready"; data: T };

@@ -3,7 +3,8 @@
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useSyncExternalStore } from "react";
 import { StrategyShell } from "@/components/StrategyShell";
-import { jwtStorage, loginPath } from "@/lib/client/api";
+import { jwtStorage } from "@/lib/client/api";
+import { loginPath } from "@/lib/paths";
 import type { StrategyId } from "@/lib/strategies";
 
 /**

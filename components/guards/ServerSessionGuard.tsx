@@ -1,4 +1,6 @@
+import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
+import { loginPath, PATHNAME_HEADER } from "@/lib/paths";
 import { StrategyShell } from "@/components/StrategyShell";
 import { getCurrentSession } from "@/lib/server/session";
 import type { StrategyId } from "@/lib/strategies";
@@ -6,7 +8,8 @@ import type { StrategyId } from "@/lib/strategies";
 /** Layout guard of the cookie-carried strategies: the session is checked on the server for every page. */
 export async function ServerSessionGuard({ strategy, children }: { strategy: StrategyId; children: React.ReactNode }) {
   const { session } = await getCurrentSession(strategy);
-  if (!session) redirect(`/${strategy}/login`);
+  // proxy.ts passes the requested path along; the sign-in page only follows paths of this strategy.
+  if (!session) redirect(loginPath(strategy, (await headers()).get(PATHNAME_HEADER) ?? undefined));
   return <StrategyShell strategy={strategy}>{children}</StrategyShell>;
 }
 

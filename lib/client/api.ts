@@ -57,7 +57,3 @@ export async function api<T>(strategy: StrategyId, path: string, init: { method?
   if (strategy === "jwt" && payload?.token && payload.expiresAt) jwtStorage.set({ token: payload.token, expiresAt: payload.expiresAt });
   return { ok: true, status: res.status, data: payload as T };
 }
-
-export function loginPath(strategy: StrategyId, next?: string): string {
-  return `/${strategy}/login${next ? `?next=${encodeURIComponent(next)}` : ""}`;
-}
