@@ -12,8 +12,11 @@ export function Dashboard({ strategy }: { strategy: StrategyId }) {
   return (
     <Status value={value}>
       {({ user, session, database }) => {
-        const staleName = database && database.name !== user.name;
-        const staleRole = database && database.role !== user.role;
+        const differences = [
+          database && database.name !== user.name && `name “${user.name}” (the database says “${database.name}”)`,
+          database && database.role !== user.role && `role “${user.role}” (the database says “${database.role}”)`,
+        ].filter((d): d is string => typeof d === "string");
+        const disabled = database?.disabled ?? false;
         return (
           <div className="grid">
             <section className="card">
@@ -26,18 +29,17 @@ export function Dashboard({ strategy }: { strategy: StrategyId }) {
                 <dt>Role</dt>
                 <dd data-testid="profile-role">{user.role}</dd>
               </dl>
-              {(staleName || staleRole || database?.disabled) && (
-                <p className="warning" data-testid="stale-warning">
-                  Your session is out of date: it says {staleName && <>name “{user.name}”</>}
-                  {staleName && staleRole && " and "}
-                  {staleRole && <>role “{user.role}”</>}
-                  {database?.disabled && <> while the account is disabled</>}; the database now says{" "}
-                  {staleName && <>“{database.name}”</>}
-                  {staleName && staleRole && " and "}
-                  {staleRole && <>“{database.role}”</>}
-                  {database?.disabled && !staleName && !staleRole && <>disabled</>}. A {info.label.toLowerCase()} keeps
-                  its copy until it is re-issued or expires.
-                </p>
+              {(differences.length > 0 || disabled) && (
+                <div className="warning" data-testid="stale-warning">
+                  <p>
+                    <strong>This session is out of date.</strong>{" "}
+                    {differences.length > 0 && <>It still carries {differences.join(" and ")}. </>}
+                    {disabled && <>The account has been disabled, yet this session still works. </>}
+                  </p>
+                  <p>
+                    This strategy&apos;s credential keeps its copy until it is re-issued or expires ({formatRelative(session.expiresAt)}).
+                  </p>
+                </div>
               )}
             </section>
             <section className="card">

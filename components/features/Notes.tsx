@@ -17,6 +17,7 @@ export function Notes({ strategy }: { strategy: StrategyId }) {
 
   async function add(e: React.FormEvent) {
     e.preventDefault();
+    if (!title.trim()) return setMessage({ kind: "error", text: "Give the note a title." });
     setBusy(true);
     const result = await mutate("/notes", { method: "POST", body: { title, body } });
     setBusy(false);
@@ -27,9 +28,14 @@ export function Notes({ strategy }: { strategy: StrategyId }) {
     reload();
   }
 
+  const [deleting, setDeleting] = useState<ReadonlySet<string>>(new Set());
+
   async function remove(id: string) {
+    if (deleting.has(id)) return;
+    setDeleting((d) => new Set(d).add(id));
     const result = await mutate(`/notes/${id}`, { method: "DELETE" });
-    setMessage(result.ok ? null : { kind: "error", text: result.error });
+    // 404: it is already gone (another tab, or a second click got there first).
+    setMessage(result.ok || result.status === 404 ? null : { kind: "error", text: result.error });
     reload();
   }
 
@@ -63,7 +69,13 @@ export function Notes({ strategy }: { strategy: StrategyId }) {
                     {n.body && <p>{n.body}</p>}
                     <small className="muted">{formatTime(n.createdAt)}</small>
                   </div>
-                  <button type="button" className="secondary" onClick={() => remove(n.id)} aria-label={`Delete note ${n.title}`}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={deleting.has(n.id)}
+                    onClick={() => remove(n.id)}
+                    aria-label={`Delete note ${n.title}`}
+                  >
                     Delete
                   </button>
                 </li>

@@ -31,6 +31,7 @@ function RenameForm({ strategy, initialName }: { strategy: StrategyId; initialNa
   const [message, setMessage] = useState<Msg>(null);
   async function submit(e: React.FormEvent) {
     e.preventDefault();
+    if (!name.trim()) return setMessage({ kind: "error", text: "Your name cannot be empty." });
     const result = await mutate<{ user: PublicUser }>("/profile", { method: "PATCH", body: { name } });
     setMessage(result.ok ? { kind: "ok", text: `Saved: your name is now “${result.data.user.name}”.` } : { kind: "error", text: result.error });
     if (result.ok) router.refresh();
