@@ -158,6 +158,18 @@ test.describe("HTTP contract", () => {
         data: { email: "bob@example.com", password: DEMO_PASSWORD },
       });
       expect((await expectJsonError(login, 403)).error).toMatch(/disabled/);
+      if (strategy === "nextauth") {
+        // Through Auth.js's own endpoint too: back to the sign-in page with a reason, never a 500.
+        const anon = await playwright.request.newContext({ baseURL });
+        const { csrfToken } = await (await anon.get("/api/auth/csrf")).json();
+        const viaAuthJs = await anon.post("/api/auth/callback/credentials", {
+          form: { csrfToken, email: "bob@example.com", password: DEMO_PASSWORD },
+          maxRedirects: 0,
+        });
+        expect(viaAuthJs.status()).toBe(302);
+        expect(viaAuthJs.headers()["location"]).toMatch(/\/nextauth\/login\?error=CredentialsSignin&code=disabled/);
+        await anon.dispose();
+      }
     } finally {
       expect((await setDisabled(false)).status()).toBe(200);
     }

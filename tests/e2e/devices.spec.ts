@@ -32,8 +32,10 @@ test("devices: revoke another browser, or see why the strategy cannot", async ({
       await devices.filter({ hasNotText: "This browser" }).first().getByRole("button", { name: "Revoke" }).click();
       await expect(devices).toHaveCount(before - 1);
     }
-    await otherPage.reload();
+    await otherPage.goto(`/${strategy}/notes`);
     await expect(otherPage.getByRole("button", { name: "Sign in" })).toBeVisible();
+    // The revoked browser is asked to sign in and is brought back to the page it wanted.
+    await expect(otherPage).toHaveURL(new RegExp(`/${strategy}/login\\?next=%2F${strategy}%2Fnotes$`));
     // Sign out everywhere ends this one too.
     await page.getByRole("button", { name: "Sign out everywhere" }).click();
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();

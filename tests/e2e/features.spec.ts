@@ -42,6 +42,7 @@ test("sign in, rename, notes, admin rules, sign out", async ({ page, browser, st
   await signIn(member, strategy, "bob@example.com");
   await member.goto(`/${strategy}/admin`);
   await expect(member.getByText(/403 Forbidden/).first()).toBeVisible();
+  await expect(member.getByRole("button", { name: "Sign out" })).toBeVisible(); // the strategy's frame stays
   const status = await member.evaluate(async (s) => {
     const token = s === "jwt" ? JSON.parse(localStorage.getItem("session-lab.jwt") ?? "{}").token : null;
     const res = await fetch(`/api/${s}/admin/users`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
