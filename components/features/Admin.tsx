@@ -3,13 +3,13 @@
 import { useState } from "react";
 import type { AdminUserDto } from "@/lib/api-types";
 import { ROLES, STRATEGIES, type Role, type StrategyId } from "@/lib/strategies";
-import { Message, Status } from "./Status";
+import { Message, Status, type FlashMessage } from "./Status";
 import { useApiData, useMutation } from "./use-api";
 
 export function Admin({ strategy }: { strategy: StrategyId }) {
   const { value, reload } = useApiData<{ users: AdminUserDto[]; currentUserId: string }>(strategy, "/admin/users");
   const mutate = useMutation(strategy);
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<FlashMessage>(null);
   const revokeAll = STRATEGIES[strategy].capabilities.revokeAllSessions;
 
   async function act(path: string, body: unknown, done: string) {

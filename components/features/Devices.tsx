@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { DeviceDto } from "@/lib/api-types";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
 import { formatRelative, formatTime } from "./format";
-import { Message, Status } from "./Status";
+import { Message, Status, type FlashMessage } from "./Status";
 import { useApiData, useMutation, useSignedOutRedirect } from "./use-api";
 
 export function Devices({ strategy }: { strategy: StrategyId }) {
@@ -33,7 +33,7 @@ function DeviceList({ strategy }: { strategy: StrategyId }) {
   const { value, reload } = useApiData<{ sessions: DeviceDto[] }>(strategy, "/sessions");
   const mutate = useMutation(strategy);
   const signedOut = useSignedOutRedirect(strategy);
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<FlashMessage>(null);
 
   async function revoke(device: DeviceDto) {
     const result = await mutate<{ current: boolean }>(`/sessions/${device.id}`, { method: "DELETE" });

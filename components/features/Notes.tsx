@@ -4,7 +4,7 @@ import { useState } from "react";
 import type { NoteDto } from "@/lib/api-types";
 import type { StrategyId } from "@/lib/strategies";
 import { formatTime } from "./format";
-import { Message, Status } from "./Status";
+import { Message, Status, type FlashMessage } from "./Status";
 import { useApiData, useMutation } from "./use-api";
 
 export function Notes({ strategy }: { strategy: StrategyId }) {
@@ -13,7 +13,7 @@ export function Notes({ strategy }: { strategy: StrategyId }) {
   const [title, setTitle] = useState("");
   const [body, setBody] = useState("");
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<FlashMessage>(null);
 
   async function add(e: React.FormEvent) {
     e.preventDefault();

@@ -5,10 +5,8 @@ import { useState } from "react";
 import type { MeResponse, PublicUser } from "@/lib/api-types";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
 import { MIN_PASSWORD_LENGTH } from "@/lib/validation";
-import { Message, Status } from "./Status";
+import { Message, Status, type FlashMessage } from "./Status";
 import { useApiData, useMutation } from "./use-api";
-
-type Msg = { kind: "ok" | "error"; text: string } | null;
 
 export function Settings({ strategy }: { strategy: StrategyId }) {
   const { value } = useApiData<MeResponse>(strategy, "/me");
@@ -28,7 +26,7 @@ function RenameForm({ strategy, initialName }: { strategy: StrategyId; initialNa
   const router = useRouter();
   const mutate = useMutation(strategy);
   const [name, setName] = useState(initialName);
-  const [message, setMessage] = useState<Msg>(null);
+  const [message, setMessage] = useState<FlashMessage>(null);
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     if (!name.trim()) return setMessage({ kind: "error", text: "Your name cannot be empty." });
@@ -53,7 +51,7 @@ function PasswordForm({ strategy }: { strategy: StrategyId }) {
   const mutate = useMutation(strategy);
   const [currentPassword, setCurrent] = useState("");
   const [newPassword, setNew] = useState("");
-  const [message, setMessage] = useState<Msg>(null);
+  const [message, setMessage] = useState<FlashMessage>(null);
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     const result = await mutate<{ otherSessionsEnded: number | null; note?: string }>("/password", {

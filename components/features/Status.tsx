@@ -14,7 +14,10 @@ export function Status<T>({ value, children }: { value: Loadable<T>; children: (
   return <>{children(value.data)}</>;
 }
 
-export function Message({ message }: { message: { kind: "ok" | "error"; text: string } | null }) {
+/** A form's outcome line: null for none. */
+export type FlashMessage = { kind: "ok" | "error"; text: string } | null;
+
+export function Message({ message }: { message: FlashMessage }) {
   if (!message) return null;
   return (
     <p className={message.kind === "ok" ? "notice" : "alert"} role={message.kind === "ok" ? "status" : "alert"}>

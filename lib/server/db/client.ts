@@ -65,21 +65,6 @@ export async function disconnectDb(): Promise<void> {
   await current?.client.$disconnect();
 }
 
-/**
- * Lazy handle on getDb(): importing this module never opens a database (e.g.
- * during `next build`); the client is created on first property access.
- */
-export const db: Db = new Proxy({} as Db, {
-  get(_target, property) {
-    const client = getDb();
-    const value: unknown = Reflect.get(client, property, client);
-    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(client) : value;
-  },
-  has(_target, property) {
-    return Reflect.has(getDb(), property);
-  },
-});
-
 function createSqliteClient(url: string): Db {
   const file = sqliteFilePath(url);
   if (file !== ":memory:") {
