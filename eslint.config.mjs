@@ -5,7 +5,15 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", "node_modules/**", "lib/server/db/generated/**", "next-env.d.ts", "playwright-report/**", "test-results/**", "data/**"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "lib/server/db/generated/**",
+      "next-env.d.ts",
+      "playwright-report/**",
+      "test-results/**",
+      "data/**",
+    ],
   },
   {
     // Browser code must never pull in server modules (secrets, database, keys).

@@ -13,10 +13,9 @@ export default function Home() {
       <section className="hero">
         <h1>One app, four ways to keep you signed in</h1>
         <p>
-          The “JWT vs sessions” debate is argued with claims. Session Lab builds the same product — profile, notes,
-          admin, devices — on four session strategies, so each claim can be tried and measured instead of believed. Sign
-          in to any of them with a demo account, then use the switcher at the top to see the same page in another
-          strategy.
+          The “JWT vs sessions” debate is argued with claims. Session Lab builds the same product — profile, notes, admin, devices — on four
+          session strategies, so each claim can be tried and measured instead of believed. Sign in to any of them with a demo account, then
+          use the switcher at the top to see the same page in another strategy.
         </p>
       </section>
       <div className="cards">
@@ -33,7 +32,11 @@ export default function Home() {
               <p>{s.summary}</p>
               <ul className="caps">
                 {(Object.keys(CAPABILITY_LABELS) as CapabilityName[]).map((c) => (
-                  <li key={c} className={s.capabilities[c] === true ? "yes" : "no"} title={s.capabilities[c] === true ? undefined : (s.capabilities[c] as string)}>
+                  <li
+                    key={c}
+                    className={s.capabilities[c] === true ? "yes" : "no"}
+                    title={s.capabilities[c] === true ? undefined : (s.capabilities[c] as string)}
+                  >
                     {s.capabilities[c] === true ? "✓" : "✗"} {CAPABILITY_LABELS[c]}
                   </li>
                 ))}
@@ -48,9 +51,8 @@ export default function Home() {
       <section className="card">
         <h2>Demo accounts</h2>
         <p>
-          <code>alice@example.com</code> (admin) and <code>bob@example.com</code> (member), password{" "}
-          <code>lab-demo-password</code> unless <code>DEMO_PASSWORD</code> says otherwise. The JSON API behind every page is
-          documented in <code>docs/api.md</code>.
+          <code>alice@example.com</code> (admin) and <code>bob@example.com</code> (member), password <code>lab-demo-password</code> unless{" "}
+          <code>DEMO_PASSWORD</code> says otherwise. The JSON API behind every page is documented in <code>docs/api.md</code>.
         </p>
       </section>
     </div>

@@ -24,8 +24,7 @@ export interface StrategyInfo {
   capabilities: Record<CapabilityName, true | string>;
 }
 
-const STATELESS_REVOKE =
-  "is self-contained and stays valid until it expires; nothing on the server can end it early.";
+const STATELESS_REVOKE = "is self-contained and stays valid until it expires; nothing on the server can end it early.";
 
 export const STRATEGIES: Record<StrategyId, StrategyInfo> = {
   stateful: {

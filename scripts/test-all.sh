@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: types, lint, schema drift, unit tests, a production build and the
+# Every test: types, lint, formatting, schema drift, unit tests, a production build and the
 # Playwright suite (once per strategy). `npm test` runs this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,7 @@ fi
 
 echo "== typecheck" && npx tsc --noEmit
 echo "== lint" && npx eslint . --max-warnings 0
+echo "== format" && npx prettier --check . --log-level warn
 echo "== schema drift" && npm run --silent db:schemas -- --check
 echo "== unit tests" && npx vitest run
 echo "== build" && npx next build

@@ -47,7 +47,9 @@ export function Admin({ strategy }: { strategy: StrategyId }) {
                       value={u.role}
                       disabled={u.id === currentUserId}
                       title={u.id === currentUserId ? "You cannot change your own role" : undefined}
-                      onChange={(e) => act(`/admin/users/${u.id}/role`, { role: e.target.value as Role }, `Role of ${u.email} set to ${e.target.value}`)}
+                      onChange={(e) =>
+                        act(`/admin/users/${u.id}/role`, { role: e.target.value as Role }, `Role of ${u.email} set to ${e.target.value}`)
+                      }
                     >
                       {ROLES.map((r) => (
                         <option key={r}>{r}</option>
@@ -59,7 +61,9 @@ export function Admin({ strategy }: { strategy: StrategyId }) {
                       type="button"
                       className="secondary"
                       disabled={u.id === currentUserId}
-                      onClick={() => act(`/admin/users/${u.id}/disable`, { disabled: !u.disabled }, `${u.email} ${u.disabled ? "enabled" : "disabled"}`)}
+                      onClick={() =>
+                        act(`/admin/users/${u.id}/disable`, { disabled: !u.disabled }, `${u.email} ${u.disabled ? "enabled" : "disabled"}`)
+                      }
                     >
                       {u.disabled ? "Enable" : "Disable"}
                     </button>{" "}

@@ -72,8 +72,8 @@ export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; de
         <h2>Sign in with {STRATEGIES[strategy].label}</h2>
         {signedInAs && (
           <p className="notice">
-            You are already signed in as {signedInAs}. <Link href={`/${strategy}`}>Go to the dashboard</Link>, or sign in
-            again to replace this session.
+            You are already signed in as {signedInAs}. <Link href={`/${strategy}`}>Go to the dashboard</Link>, or sign in again to replace
+            this session.
           </p>
         )}
         <label>
@@ -82,7 +82,14 @@ export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; de
         </label>
         <label>
           Password
-          <input type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         <button type="submit" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
@@ -95,7 +102,9 @@ export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; de
       </form>
       <section className="card">
         <h2>Demo accounts</h2>
-        <p className="muted">Both use the demo password (env DEMO_PASSWORD, default <code>lab-demo-password</code>).</p>
+        <p className="muted">
+          Both use the demo password (env DEMO_PASSWORD, default <code>lab-demo-password</code>).
+        </p>
         <ul className="plain">
           {demoAccounts.map((a) => (
             <li key={a.email}>

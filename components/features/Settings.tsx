@@ -31,7 +31,9 @@ function RenameForm({ strategy, initialName }: { strategy: StrategyId; initialNa
     e.preventDefault();
     if (!name.trim()) return setMessage({ kind: "error", text: "Your name cannot be empty." });
     const result = await mutate<{ user: PublicUser }>("/profile", { method: "PATCH", body: { name } });
-    setMessage(result.ok ? { kind: "ok", text: `Saved: your name is now “${result.data.user.name}”.` } : { kind: "error", text: result.error });
+    setMessage(
+      result.ok ? { kind: "ok", text: `Saved: your name is now “${result.data.user.name}”.` } : { kind: "error", text: result.error },
+    );
     if (result.ok) router.refresh();
   }
   return (
@@ -72,11 +74,26 @@ function PasswordForm({ strategy }: { strategy: StrategyId }) {
       <h2>Change password</h2>
       <label>
         Current password
-        <input type="password" name="currentPassword" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrent(e.target.value)} required />
+        <input
+          type="password"
+          name="currentPassword"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={(e) => setCurrent(e.target.value)}
+          required
+        />
       </label>
       <label>
         New password
-        <input type="password" name="newPassword" autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} value={newPassword} onChange={(e) => setNew(e.target.value)} required />
+        <input
+          type="password"
+          name="newPassword"
+          autoComplete="new-password"
+          minLength={MIN_PASSWORD_LENGTH}
+          value={newPassword}
+          onChange={(e) => setNew(e.target.value)}
+          required
+        />
       </label>
       <p className="muted">
         {STRATEGIES[strategy].capabilities.revokeAllSessions === true

@@ -2,7 +2,12 @@ import type { Loadable } from "./use-api";
 
 /** Loading and error states shared by every feature panel. */
 export function Status<T>({ value, children }: { value: Loadable<T>; children: (data: T) => React.ReactNode }) {
-  if (value.state === "loading") return <p className="muted" role="status">Loading…</p>;
+  if (value.state === "loading")
+    return (
+      <p className="muted" role="status">
+        Loading…
+      </p>
+    );
   if (value.state === "error") {
     return (
       <p className="alert" role="alert">

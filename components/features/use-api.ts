@@ -42,7 +42,7 @@ export function useSignedOutRedirect(strategy: StrategyId) {
 export function useMutation(strategy: StrategyId) {
   const handle401 = useSignedOutRedirect(strategy);
   return useCallback(
-    async <T,>(path: string, init: { method: string; body?: unknown }): Promise<ApiResult<T>> => {
+    async <T>(path: string, init: { method: string; body?: unknown }): Promise<ApiResult<T>> => {
       const result = await api<T>(strategy, path, init);
       if (!result.ok && result.status === 401) handle401();
       return result;

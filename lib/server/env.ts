@@ -134,7 +134,8 @@ export function parseEnv(source: Record<string, string | undefined>, options: { 
     const value = values[name];
     const weakness = name === "IRON_SESSION_PASSWORD" && value ? ironWeakness(value) : secretWeakness(value);
     if (!weakness) secrets[name] = value!;
-    else if (demo && !value) secrets[name] = (generated ??= loadOrCreateDemoSecrets(options.secretsFile ?? path.join(process.cwd(), DEFAULT_SECRETS_FILE)))[name];
+    else if (demo && !value)
+      secrets[name] = (generated ??= loadOrCreateDemoSecrets(options.secretsFile ?? path.join(process.cwd(), DEFAULT_SECRETS_FILE)))[name];
     else problems.push(`  ${name} ${weakness}`);
   }
   if (problems.length > 0) {

@@ -25,7 +25,14 @@ if (!existsSync(".next/BUILD_ID")) {
 }
 
 const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-  env: { ...process.env, NODE_ENV: "production", SESSION_LAB_DEMO: "1", DEMO_PASSWORD: PASSWORD, DATABASE_URL: process.env.DATABASE_URL ?? "file:./data/bench-http.db", NEXT_TELEMETRY_DISABLED: "1" },
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    SESSION_LAB_DEMO: "1",
+    DEMO_PASSWORD: PASSWORD,
+    DATABASE_URL: process.env.DATABASE_URL ?? "file:./data/bench-http.db",
+    NEXT_TELEMETRY_DISABLED: "1",
+  },
   stdio: ["ignore", "pipe", "inherit"],
   detached: true,
 });
@@ -60,7 +67,10 @@ async function credentialHeaders(strategy: StrategyId): Promise<Record<string, s
   if (res.status !== 200) throw new Error(`${strategy}: sign-in answered ${res.status}`);
   const body = (await res.json()) as { token?: string };
   if (body.token) return { authorization: `Bearer ${body.token}` };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { cookie };
 }
 
@@ -88,7 +98,9 @@ async function load(strategy: StrategyId, headers: Record<string, string>, expec
 
 try {
   await waitForServer();
-  console.log(`GET /api/{s}/check, median of ${ROUNDS} rounds of ${REQUESTS} requests, concurrency ${CONCURRENCY}, server on this machine (${BASE})`);
+  console.log(
+    `GET /api/{s}/check, median of ${ROUNDS} rounds of ${REQUESTS} requests, concurrency ${CONCURRENCY}, server on this machine (${BASE})`,
+  );
   const rows = [];
   for (const strategy of STRATEGY_IDS) {
     const headers = await credentialHeaders(strategy);
@@ -117,7 +129,10 @@ try {
   );
   console.log("The load generator shares the 2 cores with the server: compare rows, not absolute numbers.");
   mkdirSync("bench-results", { recursive: true });
-  writeFileSync("bench-results/http.json", JSON.stringify({ measuredAt: new Date().toISOString(), requests: REQUESTS, concurrency: CONCURRENCY, rows }, null, 2) + "\n");
+  writeFileSync(
+    "bench-results/http.json",
+    JSON.stringify({ measuredAt: new Date().toISOString(), requests: REQUESTS, concurrency: CONCURRENCY, rows }, null, 2) + "\n",
+  );
   console.log("Written to bench-results/http.json");
 } finally {
   stop();

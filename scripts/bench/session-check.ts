@@ -60,12 +60,20 @@ async function measure(strategy: SessionStrategy) {
     if (process.stdout.isTTY) process.stdout.write(`\r  ${strategy.id}: round ${r + 1}/${ROUNDS}   `);
   }
   const { session } = await strategy.validate(ctx);
-  return { strategy: strategy.id, usPerCheck: median(perRound), minUs: Math.min(...perRound), maxUs: Math.max(...perRound), credentialBytes: session!.credentialBytes };
+  return {
+    strategy: strategy.id,
+    usPerCheck: median(perRound),
+    minUs: Math.min(...perRound),
+    maxUs: Math.max(...perRound),
+    credentialBytes: session!.credentialBytes,
+  };
 }
 
 await applyMigrations(DATABASE_URL, { log: () => {} });
 await resetDemoData(PASSWORD);
-console.log(`Session check cost, ${ITERATIONS} validations × ${ROUNDS} rounds per strategy, database ${databaseProvider()}, Node ${process.version}`);
+console.log(
+  `Session check cost, ${ITERATIONS} validations × ${ROUNDS} rounds per strategy, database ${databaseProvider()}, Node ${process.version}`,
+);
 const results = [];
 for (const strategy of strategies) results.push(await measure(strategy));
 if (process.stdout.isTTY) process.stdout.write(`\r${" ".repeat(70)}\r`);
@@ -81,7 +89,18 @@ console.table(
 mkdirSync("bench-results", { recursive: true });
 writeFileSync(
   "bench-results/session-check.json",
-  JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, database: databaseProvider(), iterations: ITERATIONS, rounds: ROUNDS, results }, null, 2) + "\n",
+  JSON.stringify(
+    {
+      measuredAt: new Date().toISOString(),
+      node: process.version,
+      database: databaseProvider(),
+      iterations: ITERATIONS,
+      rounds: ROUNDS,
+      results,
+    },
+    null,
+    2,
+  ) + "\n",
 );
 console.log("Written to bench-results/session-check.json");
 await disconnectDb();

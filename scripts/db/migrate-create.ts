@@ -23,14 +23,7 @@ import path from "node:path";
 
 import { migrationsDir, PROVIDER_PATHS, redactUrl, type DatabaseProvider } from "../../lib/server/db/config";
 import { deriveAll, PROVIDERS } from "./schemas";
-import {
-  adapterFactoryFor,
-  createSchemaEngine,
-  engineError,
-  NO_FILTER,
-  readMigrationList,
-  type MigrationList,
-} from "./schema-engine";
+import { adapterFactoryFor, createSchemaEngine, engineError, NO_FILTER, readMigrationList, type MigrationList } from "./schema-engine";
 
 const DEFAULT_SHADOW_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -49,7 +42,10 @@ export function migrationTimestamp(date: Date = new Date()): string {
 }
 
 export function sanitizeName(name: string): string {
-  const cleaned = name.trim().replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+  const cleaned = name
+    .trim()
+    .replace(/[^A-Za-z0-9_]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (!cleaned) throw new Error(`Invalid migration name ${JSON.stringify(name)}: use letters, digits and _.`);
   return cleaned.slice(0, 200);
 }

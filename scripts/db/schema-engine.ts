@@ -17,12 +17,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 
 import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
-import type {
-  MigrationDirectory,
-  MigrationList,
-  SchemaEngine,
-  SchemaFilter,
-} from "@prisma/schema-engine-wasm";
+import type { MigrationDirectory, MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import {

@@ -54,9 +54,15 @@ test.describe("HTTP contract", () => {
   test("no credential, garbage credentials and URL tokens are 401 JSON", async ({ request, strategy, playwright, baseURL }) => {
     await expectJsonError(await request.get(`/api/${strategy}/me`), 401);
     await expectJsonError(await request.get(`/api/${strategy}/check`), 401);
-    const garbage = { Cookie: "lab-stateful=x; lab-cookie=Fe26.2**garbage; authjs.session-token=eyJ.garbage", Authorization: "Bearer a.b.c" };
+    const garbage = {
+      Cookie: "lab-stateful=x; lab-cookie=Fe26.2**garbage; authjs.session-token=eyJ.garbage",
+      Authorization: "Bearer a.b.c",
+    };
     await expectJsonError(await request.get(`/api/${strategy}/me`, { headers: garbage }), 401);
-    const huge = { Cookie: `lab-stateful=${"a".repeat(4000)}; lab-cookie=${"b".repeat(4000)}`, Authorization: `Bearer ${"c".repeat(6000)}` };
+    const huge = {
+      Cookie: `lab-stateful=${"a".repeat(4000)}; lab-cookie=${"b".repeat(4000)}`,
+      Authorization: `Bearer ${"c".repeat(6000)}`,
+    };
     const res = await request.get(`/api/${strategy}/me`, { headers: huge });
     expect(res.status()).toBeGreaterThanOrEqual(400);
     expect(res.status()).toBeLessThan(500);
@@ -80,7 +86,15 @@ test.describe("HTTP contract", () => {
     const check = await api.get(`/api/${strategy}/check`, { headers });
     expect(check.status()).toBe(200);
     expect((await check.json()).user).toMatchObject({ id: body.user.id, role: "admin" });
-    for (const path of ["/logout", "/logout-all", "/password", "/profile", "/admin/users/x/role", "/admin/users/x/disable", "/admin/users/x/revoke"]) {
+    for (const path of [
+      "/logout",
+      "/logout-all",
+      "/password",
+      "/profile",
+      "/admin/users/x/role",
+      "/admin/users/x/disable",
+      "/admin/users/x/revoke",
+    ]) {
       await expectJsonError(await api.get(`/api/${strategy}${path}`, { headers }), 405);
     }
     expect((await api.get(`/api/${strategy}/me`, { headers })).status()).toBe(200); // still signed in
@@ -93,7 +107,10 @@ test.describe("HTTP contract", () => {
     const evil = await api.post(`/api/${strategy}/notes`, { headers: { ...headers, Origin: "http://evil.test" }, data: { title: "csrf" } });
     // Without Origin, the browser-set Sec-Fetch-Site decides.
     const noOrigin = await playwright.request.newContext({ baseURL, storageState: await api.storageState() });
-    const crossSite = await noOrigin.post(`/api/${strategy}/notes`, { headers: { ...headers, "Sec-Fetch-Site": "cross-site" }, data: { title: "csrf" } });
+    const crossSite = await noOrigin.post(`/api/${strategy}/notes`, {
+      headers: { ...headers, "Sec-Fetch-Site": "cross-site" },
+      data: { title: "csrf" },
+    });
     const after = (await (await api.get(`/api/${strategy}/notes`, { headers })).json()).notes.length;
     if (STRATEGIES[strategy].transport === "cookie") {
       await expectJsonError(evil, 403);
@@ -103,7 +120,9 @@ test.describe("HTTP contract", () => {
       // A bearer token is never sent by the browser on its own: there is nothing to forge.
       expect(evil.status()).toBe(201);
       expect(crossSite.status()).toBe(201);
-      for (const id of (await (await api.get(`/api/${strategy}/notes`, { headers })).json()).notes.filter((n: { title: string }) => n.title === "csrf").map((n: { id: string }) => n.id)) {
+      for (const id of (await (await api.get(`/api/${strategy}/notes`, { headers })).json()).notes
+        .filter((n: { title: string }) => n.title === "csrf")
+        .map((n: { id: string }) => n.id)) {
         await api.delete(`/api/${strategy}/notes/${id}`, { headers });
       }
     }
@@ -131,7 +150,11 @@ test.describe("HTTP contract", () => {
     await api.dispose();
   });
 
-  test("sign-out ends the credential where the strategy can; a copy survives where it cannot", async ({ playwright, baseURL, strategy }) => {
+  test("sign-out ends the credential where the strategy can; a copy survives where it cannot", async ({
+    playwright,
+    baseURL,
+    strategy,
+  }) => {
     const { api, headers } = await signedIn(playwright, baseURL!, strategy);
     const state = await api.storageState();
     const copyCookie = state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
@@ -183,7 +206,10 @@ test.describe("authorization on every endpoint", () => {
   test("notes are private: another user can neither see nor delete them", async ({ playwright, baseURL, strategy }) => {
     const alice = await signedIn(playwright, baseURL!, strategy);
     const bob = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
-    const created = await alice.api.post(`/api/${strategy}/notes`, { headers: alice.headers, data: { title: "alice only", body: "secret" } });
+    const created = await alice.api.post(`/api/${strategy}/notes`, {
+      headers: alice.headers,
+      data: { title: "alice only", body: "secret" },
+    });
     expect(created.status()).toBe(201);
     const { note } = await created.json();
     const bobsNotes = (await (await bob.api.get(`/api/${strategy}/notes`, { headers: bob.headers })).json()).notes;
@@ -195,7 +221,12 @@ test.describe("authorization on every endpoint", () => {
     await bob.api.dispose();
   });
 
-  test("every admin endpoint refuses a member with 403, and an anonymous caller with 401", async ({ playwright, baseURL, request, strategy }) => {
+  test("every admin endpoint refuses a member with 403, and an anonymous caller with 401", async ({
+    playwright,
+    baseURL,
+    request,
+    strategy,
+  }) => {
     const alice = await signedIn(playwright, baseURL!, strategy);
     const bob = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
     const { users } = await (await alice.api.get(`/api/${strategy}/admin/users`, { headers: alice.headers })).json();
@@ -214,7 +245,10 @@ test.describe("authorization on every endpoint", () => {
     const me = await (await alice.api.get(`/api/${strategy}/me`, { headers: alice.headers })).json();
     expect(me.database).toMatchObject({ role: "admin", disabled: false });
     // And an admin cannot lock themselves out.
-    await expectJsonError(await alice.api.post(`/api/${strategy}/admin/users/${aliceId}/role`, { headers: alice.headers, data: { role: "member" } }), 409);
+    await expectJsonError(
+      await alice.api.post(`/api/${strategy}/admin/users/${aliceId}/role`, { headers: alice.headers, data: { role: "member" } }),
+      409,
+    );
     await alice.api.dispose();
     await bob.api.dispose();
   });
@@ -280,7 +314,8 @@ test.describe("hostile transport", () => {
     const alice = await signedIn(playwright, baseURL!, strategy);
     const { users } = await (await alice.api.get(`/api/${strategy}/admin/users`, { headers: alice.headers })).json();
     const bobId = users.find((u: { email: string }) => u.email === "bob@example.com").id;
-    const admin = (path: string, data: unknown) => alice.api.post(`/api/${strategy}/admin/users/${bobId}/${path}`, { headers: alice.headers, data });
+    const admin = (path: string, data: unknown) =>
+      alice.api.post(`/api/${strategy}/admin/users/${bobId}/${path}`, { headers: alice.headers, data });
     expect((await admin("role", { role: "admin" })).status()).toBe(200);
     const bob = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
     try {

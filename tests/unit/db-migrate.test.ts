@@ -16,12 +16,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { migrationsDir, PROVIDER_PATHS, type DatabaseProvider } from "../../lib/server/db/config";
 import { applyMigrations, managesTransactions, MigrationError, scriptMatchesChecksum } from "../../lib/server/db/migrate";
-import {
-  adapterFactoryFor,
-  createSchemaEngine,
-  NO_FILTER,
-  readMigrationList,
-} from "../../scripts/db/schema-engine";
+import { adapterFactoryFor, createSchemaEngine, NO_FILTER, readMigrationList } from "../../scripts/db/schema-engine";
 
 const root = process.cwd();
 const quiet = { log: () => {} };

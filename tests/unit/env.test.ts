@@ -61,7 +61,9 @@ describe("iron-session password rotation", () => {
 
   it("refuses a map with a weak password, a bad id or bad JSON", () => {
     const base = { NODE_ENV: "production", ...strong() };
-    expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ "2": generateSecret(), "1": "short" }) })).toThrow(/password 1 is 5 characters/);
+    expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ "2": generateSecret(), "1": "short" }) })).toThrow(
+      /password 1 is 5 characters/,
+    );
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ new: generateSecret() }) })).toThrow(/positive integers/);
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ "01": generateSecret() }) })).toThrow(/positive integers/);
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: "{not json" })).toThrow(/not valid JSON/);

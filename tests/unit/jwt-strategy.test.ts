@@ -140,7 +140,10 @@ describe("jwt strategy", () => {
     const current = await strategy.validate(bearer(token));
     if (!current.session) throw new Error("no session");
     clock.advance(600);
-    const { token: fresh } = await strategy.reissue(bearer(token), { session: current.session, user: { ...current.user, name: "Alicia", role: "member" } });
+    const { token: fresh } = await strategy.reissue(bearer(token), {
+      session: current.session,
+      user: { ...current.user, name: "Alicia", role: "member" },
+    });
     const after = await strategy.validate(bearer(fresh!));
     expect(after.user).toMatchObject({ name: "Alicia", role: "member" });
     expect(after.session?.expiresAt).toEqual(current.session.expiresAt);

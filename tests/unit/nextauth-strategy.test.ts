@@ -38,8 +38,14 @@ describe("nextauth (Auth.js JWT) strategy", () => {
 
   it("refuses wrong and disabled credentials with distinct reasons", async () => {
     const strategy = setup();
-    expect(await strategy.signIn({ email: "alice@example.com", password: "wrong" }, memoryContext())).toEqual({ ok: false, reason: "invalid" });
-    expect(await strategy.signIn({ email: "nobody@example.com", password: "x" }, memoryContext())).toEqual({ ok: false, reason: "invalid" });
+    expect(await strategy.signIn({ email: "alice@example.com", password: "wrong" }, memoryContext())).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
+    expect(await strategy.signIn({ email: "nobody@example.com", password: "x" }, memoryContext())).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
     expect(await strategy.signIn({ email: "disabled@example.com", password: "right-password" }, memoryContext())).toEqual({
       ok: false,
       reason: "disabled",
@@ -64,7 +70,9 @@ describe("nextauth (Auth.js JWT) strategy", () => {
     const strategy = setup(SECRET, 60);
     const ctx = await signIn(strategy);
     vi.setSystemTime(Date.now() + 30_000);
-    expect((await strategy.validate(memoryContext({ cookies: { "authjs.session-token": ctx.jar.get("authjs.session-token")! } }))).session).not.toBeNull();
+    expect(
+      (await strategy.validate(memoryContext({ cookies: { "authjs.session-token": ctx.jar.get("authjs.session-token")! } }))).session,
+    ).not.toBeNull();
     const copy = ctx.jar.get("authjs.session-token")!;
     vi.setSystemTime(Date.now() + 120_000);
     expect((await strategy.validate(memoryContext({ cookies: { "authjs.session-token": copy } }))).session).toBeNull();

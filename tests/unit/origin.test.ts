@@ -8,7 +8,14 @@ const h = (init: Record<string, string>) => new Headers(init);
 describe("CSRF origin check", () => {
   it("accepts the exact app origin only", () => {
     expect(isSameOriginRequest(h({ origin: APP }), APP)).toBe(true);
-    for (const origin of ["http://evil.test", "http://localhost:3001", "https://localhost:3000", "http://127.0.0.1:3000", "null", "http://localhost:3000.evil.test"]) {
+    for (const origin of [
+      "http://evil.test",
+      "http://localhost:3001",
+      "https://localhost:3000",
+      "http://127.0.0.1:3000",
+      "null",
+      "http://localhost:3000.evil.test",
+    ]) {
       expect(isSameOriginRequest(h({ origin }), APP)).toBe(false);
     }
   });
@@ -42,6 +49,8 @@ describe("the app's own origin", () => {
   });
 
   it("is the configured APP_ORIGIN when there is one", () => {
-    expect(requestOrigin(h({ host: "anything" }), "http://x/", { appOrigin: "https://lab.example.com", trustProxy: true })).toBe("https://lab.example.com");
+    expect(requestOrigin(h({ host: "anything" }), "http://x/", { appOrigin: "https://lab.example.com", trustProxy: true })).toBe(
+      "https://lab.example.com",
+    );
   });
 });

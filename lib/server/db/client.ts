@@ -46,9 +46,7 @@ export function getDb(): Db {
   const current = holder.__sessionLabDb;
   if (current) {
     if (current.url !== url) {
-      throw new Error(
-        "DATABASE_URL changed after the database client was created; call disconnectDb() first (tests only).",
-      );
+      throw new Error("DATABASE_URL changed after the database client was created; call disconnectDb() first (tests only).");
     }
     return current.client;
   }

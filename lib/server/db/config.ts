@@ -37,7 +37,7 @@ export function providerForUrl(url: string): DatabaseProvider {
 export function sqliteFilePath(url: string, cwd: string = process.cwd()): string {
   const withoutScheme = url.replace(/^file:/i, "");
   const withoutQuery = withoutScheme.split("?")[0] ?? "";
-  if (withoutQuery === "" ) throw new Error(`DATABASE_URL ${JSON.stringify(url)} has no file path.`);
+  if (withoutQuery === "") throw new Error(`DATABASE_URL ${JSON.stringify(url)} has no file path.`);
   if (withoutQuery === ":memory:") return withoutQuery;
   return path.resolve(cwd, withoutQuery);
 }

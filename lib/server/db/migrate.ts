@@ -129,9 +129,7 @@ export function scriptMatchesChecksum(script: string, checksum: string): boolean
   return variants.some((v) => {
     const digest = createHash("sha256").update(v).digest();
     const formatted =
-      checksum.length !== 64 && checksum.length > 0
-        ? [...digest].map((b) => b.toString(16)).join("")
-        : digest.toString("hex");
+      checksum.length !== 64 && checksum.length > 0 ? [...digest].map((b) => b.toString(16)).join("") : digest.toString("hex");
     return formatted === checksum;
   });
 }
@@ -192,12 +190,10 @@ function assertNoFailedMigrations(rows: MigrationRow[], provider: DatabaseProvid
 /** Applied migrations whose file changed since: refuse to run against an unknown history. */
 function assertChecksumsMatch(rows: MigrationRow[], local: LocalMigration[], dir: string): void {
   const byName = new Map(local.map((m) => [m.name, m]));
-  const edited = rows
-    .filter(isApplied)
-    .flatMap((r) => {
-      const m = byName.get(r.migration_name);
-      return m && !scriptMatchesChecksum(m.script, r.checksum) ? [{ row: r, m }] : [];
-    });
+  const edited = rows.filter(isApplied).flatMap((r) => {
+    const m = byName.get(r.migration_name);
+    return m && !scriptMatchesChecksum(m.script, r.checksum) ? [{ row: r, m }] : [];
+  });
   if (edited.length === 0) return;
   const details = edited
     .map(({ row, m }) => `- ${path.relative(process.cwd(), m.file) || m.file}: file sha256 ${m.checksum}, applied sha256 ${row.checksum}`)
@@ -351,9 +347,12 @@ async function applySqlite(
           assertChecksumsMatch(fresh, local, dir);
           if (pendingOf(fresh, [m]).length === 0) return "skipped";
 
-          db.prepare(
-            `INSERT INTO "${MIGRATIONS_TABLE}" ("id", "checksum", "started_at", "migration_name") VALUES (?, ?, ?, ?)`,
-          ).run(id, m.checksum, startedAt, m.name);
+          db.prepare(`INSERT INTO "${MIGRATIONS_TABLE}" ("id", "checksum", "started_at", "migration_name") VALUES (?, ?, ?, ?)`).run(
+            id,
+            m.checksum,
+            startedAt,
+            m.name,
+          );
           db.exec(m.script);
           const violations = db.pragma("foreign_key_check") as unknown[];
           if (violations.length > 0) {
@@ -362,9 +361,7 @@ async function applySqlite(
                 `first: ${JSON.stringify(violations[0])}`,
             );
           }
-          db.prepare(
-            `UPDATE "${MIGRATIONS_TABLE}" SET "applied_steps_count" = ("applied_steps_count" + ?) WHERE "id" = ?`,
-          ).run(1, id);
+          db.prepare(`UPDATE "${MIGRATIONS_TABLE}" SET "applied_steps_count" = ("applied_steps_count" + ?) WHERE "id" = ?`).run(1, id);
           db.prepare(`UPDATE "${MIGRATIONS_TABLE}" SET "finished_at" = ? WHERE "id" = ?`).run(Date.now(), id);
           return "applied";
         });

@@ -83,13 +83,15 @@ export function contextFromRequest(req: NextRequest, origin: string): Credential
 }
 
 /** An in-memory context for unit tests and scripts: a tiny cookie jar that honours Max-Age=0. */
-export function memoryContext(init: {
-  cookies?: Record<string, string>;
-  authorization?: string | null;
-  secure?: boolean;
-  origin?: string;
-  userAgent?: string;
-} = {}): CredentialContext & { jar: Map<string, string>; writes: CookieWrite[] } {
+export function memoryContext(
+  init: {
+    cookies?: Record<string, string>;
+    authorization?: string | null;
+    secure?: boolean;
+    origin?: string;
+    userAgent?: string;
+  } = {},
+): CredentialContext & { jar: Map<string, string>; writes: CookieWrite[] } {
   const jar = new Map(Object.entries(init.cookies ?? {}));
   const writes: CookieWrite[] = [];
   const origin = init.origin ?? (init.secure ? "https://lab.test" : "http://localhost:3000");

@@ -97,7 +97,10 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
     // (iron-session's own save() would restart the ttl).
     async reissue(ctx, current) {
       const toSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
-      const expiresAt = await seal(ctx, current.user, { iat: toSeconds(current.session.issuedAt), exp: toSeconds(current.session.expiresAt) });
+      const expiresAt = await seal(ctx, current.user, {
+        iat: toSeconds(current.session.issuedAt),
+        exp: toSeconds(current.session.expiresAt),
+      });
       return { expiresAt };
     },
 

@@ -30,7 +30,12 @@ function build() {
 /** The Auth.js strategy's settings from the environment (also used by app/api/auth/[...nextauth]). */
 export function nextAuthOptions(): NextAuthOptions {
   const env = loadEnv();
-  return { ttlSeconds: TTL_PROFILES[env.SESSION_PROFILE].nextauth.ttl, secret: env.AUTH_SECRET, verifyCredentials, loadClaims: getSessionClaims };
+  return {
+    ttlSeconds: TTL_PROFILES[env.SESSION_PROFILE].nextauth.ttl,
+    secret: env.AUTH_SECRET,
+    verifyCredentials,
+    loadClaims: getSessionClaims,
+  };
 }
 
 type Registry = ReturnType<typeof build>;

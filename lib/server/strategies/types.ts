@@ -19,9 +19,7 @@ export interface SessionInfo {
 }
 
 /** The one shape every session read returns. */
-export type SessionResult =
-  | { session: SessionInfo; user: SessionUser }
-  | { session: null; user: null };
+export type SessionResult = { session: SessionInfo; user: SessionUser } | { session: null; user: null };
 
 export const NO_SESSION: SessionResult = { session: null, user: null };
 
