@@ -1,17 +1,37 @@
 // Loads Prisma's official WASM schema engine (@prisma/schema-engine-wasm,
 // the same engine the native `schema-engine` binary is built from) and binds
 // it to a driver adapter, so migrations can be diffed/applied without the
-// native binary, which Prisma 7 cannot download on this machine.
+// native binary, which Prisma 7 cannot download on this machine. Used by
+// `npm run db:migrate:create` and the unit tests; scripts only (tsx), never
+// bundled into the Next.js server.
 //
-// The package's own entry (schema_engine.js) does `import * as wasm from
-// "./schema_engine_bg.wasm"`, i.e. needs ESM-integration for wasm (not
-// available in Node 20 without a flag). So, like wasm-bindgen's "web"
-// target, we instantiate the module ourselves and hand the exports to the
-// JS glue (schema_engine_bg.js) through __wbg_set_wasm.
+// Written for Prisma 7.10.0: prisma, @prisma/adapter-better-sqlite3,
+// @prisma/adapter-pg and @prisma/driver-adapter-utils 7.10.0, and
+// @prisma/schema-engine-wasm 7.10.0-4.0edf323e (all pinned exactly in
+// package.json). Each workaround below exists because those versions fail
+// without it. When upgrading, try without each one: `npm run
+// db:migrate:create -- probe` (with no model change it only replays the
+// migrations on shadow databases and writes nothing) and
+// tests/unit/db-migrate.test.ts (SQLite, then TEST_DATABASE_URL=postgresql://…):
+// - initWasm: the package's entry does `import * as wasm from
+//   "./schema_engine_bg.wasm"` (ESM integration for wasm, which Node 20 lacks
+//   without a flag), so we instantiate the module ourselves and hand its
+//   exports to the JS glue, as wasm-bindgen's "web" target does.
+// - SqliteMultiStatement: adapter-better-sqlite3 prepares a multi-statement
+//   executeRaw as ONE statement, so replaying migrations on the shadow
+//   database fails ("Migration `..._init` failed to apply cleanly to the
+//   shadow database"); it also closes the connections engine.free() leaves
+//   open (one holds SQLite's exclusive lock).
+// - PgWithShadowDb: adapter-pg cannot decode PostgreSQL's internal "char"
+//   type (OID 18) that the engine's catalog queries return ("Column type
+//   'char' could not be deserialized"), and its connectToShadowDb drops the
+//   shadow database while its own pool is still connected (the drop fails,
+//   the database leaks).
+// - pgConfigFromUrl: pg ignores `database` when a connectionString is set, so
+//   adapter-pg's shadow pool would connect to the main database.
 //
-// Scripts only (tsx): not meant to be bundled into the Next.js server.
-// @prisma/driver-adapter-utils is not in package.json: it is the adapters'
-// own (exact-version) dependency, hoisted by npm; we only need its binder.
+// @prisma/driver-adapter-utils is pinned as a dev dependency at the adapters'
+// exact version: we only need its binder.
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
