@@ -9,7 +9,7 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig<{ strategy: StrategyId }>({
-  testDir: "tests/e2e",
+  testDir: "e2e",
   // The specs share the seeded demo users: one worker keeps them from racing each other.
   workers: 1,
   fullyParallel: false,

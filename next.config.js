@@ -1,6 +1,9 @@
-import type { NextConfig } from "next";
+// @ts-check
+// Plain JavaScript typed through JSDoc, as create-t3-app's template does: Next.js loads it
+// as is, and `npm run typecheck` still checks it (tsconfig includes it; allowJs + @ts-check).
 
-const nextConfig: NextConfig = {
+/** @type {import('next').NextConfig} */
+const nextConfig = {
   // better-sqlite3 and pg are native/Node packages: load them from node_modules, do not bundle.
   serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg"],
   experimental: {

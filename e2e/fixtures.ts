@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
-import type { StrategyId } from "../../lib/strategies";
+import type { StrategyId } from "../lib/strategies";
 
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? "lab-demo-password";
 

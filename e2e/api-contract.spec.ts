@@ -1,5 +1,5 @@
 import type { APIRequestContext, APIResponse } from "@playwright/test";
-import { STRATEGIES } from "../../lib/strategies";
+import { STRATEGIES } from "../lib/strategies";
 import { DEMO_PASSWORD, expect, test } from "./fixtures";
 
 // The HTTP contract of docs/api.md, checked over real HTTP for each strategy.

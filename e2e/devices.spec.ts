@@ -1,4 +1,4 @@
-import { STRATEGIES } from "../../lib/strategies";
+import { STRATEGIES } from "../lib/strategies";
 import { expect, signIn, test } from "./fixtures";
 
 // Devices page: the stateful strategy revokes another browser's session; the
