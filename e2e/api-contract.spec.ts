@@ -310,6 +310,69 @@ test.describe("hostile transport", () => {
     expect(out.status()).toBe(200);
   });
 
+  test("a client's X-Forwarded-Proto/-Host change neither cookie names, the origin check nor redirects (TRUST_PROXY=0)", async ({
+    playwright,
+    baseURL,
+    strategy,
+  }) => {
+    // Next.js builds req.url's scheme from X-Forwarded-Proto; the app must not follow a client that claims https.
+    const origin = new URL(baseURL!).origin;
+    const forged = { "X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.test" };
+    const byCookie = STRATEGIES[strategy].transport === "cookie";
+    const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: forged });
+    const setCookies = (res: APIResponse) => res.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie");
+    const expectPlainCookies = (res: APIResponse) => {
+      for (const { value } of setCookies(res)) {
+        expect(value).not.toMatch(/^__(Host|Secure)-/);
+        expect(value).not.toMatch(/;\s*secure\b/i);
+      }
+    };
+    try {
+      const data = { email: "bob@example.com", password: DEMO_PASSWORD };
+      // The origin is still http://host: neither the https nor the forwarded-host twin of it passes the CSRF check.
+      for (const claimed of [origin.replace(/^http:/, "https:"), "https://evil.test", "http://evil.test"]) {
+        const res = await api.post(`/api/${strategy}/login`, { headers: { Origin: claimed }, data });
+        if (byCookie) await expectJsonError(res, 403);
+        else expect(res.status()).toBe(200);
+      }
+      const login = await api.post(`/api/${strategy}/login`, { headers: { Origin: origin }, data });
+      expect(login.status()).toBe(200);
+      expectPlainCookies(login);
+      if (byCookie) expect(setCookies(login).length).toBeGreaterThan(0);
+      const headers: Record<string, string> = byCookie ? {} : { Authorization: `Bearer ${(await login.json()).token}` };
+      expect((await api.get(`/api/${strategy}/me`, { headers })).status()).toBe(200);
+
+      // Server components read the plain cookie too: the signed-in page renders instead of redirecting.
+      const page = await api.get(`/${strategy}/notes`, { maxRedirects: 0 });
+      expect(page.status()).toBe(200);
+      // Redirects stay relative (or on this http origin) for a browser without a session.
+      const anonymous = await playwright.request.newContext({ baseURL, extraHTTPHeaders: forged });
+      const redirect = await anonymous.get(`/${strategy}/notes`, { maxRedirects: 0 });
+      if (byCookie) {
+        expect(redirect.status()).toBe(307);
+        expect(new URL(redirect.headers()["location"]!, origin).origin).toBe(origin);
+      } else {
+        expect(redirect.status()).toBe(200); // jwt pages guard on the client: no credential travels on navigation
+      }
+      if (strategy === "nextauth") {
+        // Auth.js's own endpoints see the same origin.
+        const csrf = await anonymous.get("/api/auth/csrf");
+        expect(csrf.status()).toBe(200);
+        expectPlainCookies(csrf);
+        const signin = await anonymous.get("/api/auth/signin", { maxRedirects: 0 });
+        expect(signin.status()).toBe(302);
+        const location = new URL(signin.headers()["location"]!, origin);
+        expect(location.origin).toBe(origin);
+        expect(location.searchParams.get("callbackUrl")).toBe(origin);
+        expectPlainCookies(signin);
+      }
+      await anonymous.dispose();
+      expect((await api.post(`/api/${strategy}/logout`, { headers: { ...headers, Origin: origin } })).status()).toBe(200);
+    } finally {
+      await api.dispose();
+    }
+  });
+
   test("a re-issued credential carries the database's role and never outlives the original", async ({ playwright, baseURL, strategy }) => {
     const alice = await signedIn(playwright, baseURL!, strategy);
     const { users } = await (await alice.api.get(`/api/${strategy}/admin/users`, { headers: alice.headers })).json();

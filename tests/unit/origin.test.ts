@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { requestOrigin } from "@/lib/server/http/credential-context";
-import { isSameOriginRequest } from "@/lib/server/http/origin";
+import { NextRequest } from "next/server";
+import { contextFromRequest, isSameOriginRequest, requestAtOrigin, requestOrigin } from "@/lib/server/http/credential-context";
 
 const APP = "http://localhost:3000";
 const h = (init: Record<string, string>) => new Headers(init);
@@ -36,21 +36,52 @@ describe("the app's own origin", () => {
   const direct = { trustProxy: false };
 
   it("comes from the Host header, and a malformed Host gives none", () => {
-    expect(requestOrigin(h({ host: "localhost:3000" }), "http://localhost:3000/api", direct)).toBe("http://localhost:3000");
-    expect(requestOrigin(h({ host: "[::1]:3000" }), "http://localhost/api", direct)).toBe("http://[::1]:3000");
-    for (const host of ["a b", "[", "evil.test/x", "a\\b", ""]) expect(requestOrigin(h({ host }), "http://x/api", direct)).toBeNull();
+    expect(requestOrigin(h({ host: "localhost:3000" }), direct)).toBe("http://localhost:3000");
+    expect(requestOrigin(h({ host: "[::1]:3000" }), direct)).toBe("http://[::1]:3000");
+    for (const host of ["a b", "[", "evil.test/x", "a\\b", ""]) expect(requestOrigin(h({ host }), direct)).toBeNull();
   });
 
   it("ignores X-Forwarded-* unless TRUST_PROXY, and then takes the nearest proxy's (last) value", () => {
     const forged = h({ host: "localhost:3000", "x-forwarded-host": "evil.test", "x-forwarded-proto": "https" });
-    expect(requestOrigin(forged, "http://localhost:3000/", direct)).toBe("http://localhost:3000");
+    expect(requestOrigin(forged, direct)).toBe("http://localhost:3000");
     const proxied = h({ host: "app:3000", "x-forwarded-host": "evil.test, lab.example.com", "x-forwarded-proto": "http, https" });
-    expect(requestOrigin(proxied, "http://app:3000/", { trustProxy: true })).toBe("https://lab.example.com");
+    expect(requestOrigin(proxied, { trustProxy: true })).toBe("https://lab.example.com");
   });
 
   it("is the configured APP_ORIGIN when there is one", () => {
-    expect(requestOrigin(h({ host: "anything" }), "http://x/", { appOrigin: "https://lab.example.com", trustProxy: true })).toBe(
+    expect(requestOrigin(h({ host: "anything" }), { appOrigin: "https://lab.example.com", trustProxy: true })).toBe(
       "https://lab.example.com",
     );
+  });
+});
+
+describe("route handlers", () => {
+  // Next.js builds req.url's scheme from the client's X-Forwarded-Proto; the context must not follow it.
+  const forged = () =>
+    new NextRequest("https://localhost:3000/api/stateful/login", {
+      method: "POST",
+      headers: {
+        host: "localhost:3000",
+        "x-forwarded-proto": "https",
+        "x-forwarded-host": "evil.test",
+        "content-type": "application/json",
+      },
+      body: '{"a":1}',
+    });
+
+  it("take origin and https from the policy, never from req.url", () => {
+    const ctx = contextFromRequest(forged(), { trustProxy: false });
+    expect(ctx).toMatchObject({ origin: "http://localhost:3000", secure: false });
+    expect(contextFromRequest(forged(), { trustProxy: false, appOrigin: "https://lab.example.com" })).toMatchObject({ secure: true });
+    expect(contextFromRequest(new NextRequest("http://x/", { headers: { host: "a b" } }), { trustProxy: false })).toBeNull();
+  });
+
+  it("can hand Auth.js a request addressed to the decided origin, body intact", async () => {
+    const moved = requestAtOrigin(forged(), "http://localhost:3000");
+    expect(moved.url).toBe("http://localhost:3000/api/stateful/login");
+    expect(moved.headers.get("x-forwarded-proto")).toBe("http");
+    expect(moved.headers.get("x-forwarded-host")).toBe("localhost:3000");
+    expect(moved.method).toBe("POST");
+    expect(await moved.json()).toEqual({ a: 1 });
   });
 });

@@ -3,9 +3,7 @@ import type { z } from "zod";
 import { getStrategy, type SessionStrategy } from "@/lib/server/strategies";
 import type { SessionInfo, SessionUser } from "@/lib/server/strategies/types";
 import { isStrategyId } from "@/lib/strategies";
-import { loadEnv } from "@/lib/server/env";
-import { contextFromRequest, requestOrigin, type CredentialContext } from "./credential-context";
-import { isSameOriginRequest } from "./origin";
+import { contextFromRequest, isSameOriginRequest, type CredentialContext } from "./credential-context";
 
 // Every API route goes through apiRoute(): strategy lookup, CSRF check,
 // bounded JSON parsing, zod validation, authentication and authorization on
@@ -122,10 +120,8 @@ export function apiRoute(specs: Partial<Record<Method, EndpointSpec<Access, z.Zo
 }
 
 async function run(spec: EndpointSpec<Access, z.ZodType | undefined>, req: NextRequest, route: RouteContext): Promise<Response> {
-  const env = loadEnv();
-  const origin = requestOrigin(req.headers, req.url, { appOrigin: env.APP_ORIGIN, trustProxy: env.TRUST_PROXY === "1" });
-  if (!origin) return errorResponse(400, "Malformed Host header.");
-  const ctx = contextFromRequest(req, origin);
+  const ctx = contextFromRequest(req);
+  if (!ctx) return errorResponse(400, "Malformed Host header.");
   try {
     const rawParams = await route.params;
     const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));

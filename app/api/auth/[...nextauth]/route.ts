@@ -1,4 +1,7 @@
 import NextAuth, { type NextAuthConfig } from "next-auth";
+import type { NextRequest } from "next/server";
+import { errorResponse } from "@/lib/server/http/route";
+import { originPolicyFromEnv, requestAtOrigin, requestOrigin } from "@/lib/server/http/credential-context";
 import { nextAuthOptions } from "@/lib/server/strategies";
 import { createNextAuthConfig } from "@/lib/server/strategies/nextauth";
 
@@ -10,4 +13,16 @@ import { createNextAuthConfig } from "@/lib/server/strategies/nextauth";
 let config: NextAuthConfig | undefined;
 const { handlers } = NextAuth(() => (config ??= createNextAuthConfig(nextAuthOptions()) as NextAuthConfig));
 
-export const { GET, POST } = handlers;
+// Auth.js (trustHost) takes its scheme, cookie prefixes and redirect base from
+// req.url, whose scheme Next.js copies from the client's X-Forwarded-Proto.
+// Hand it the request at the origin every other route uses instead.
+function atOurOrigin(handler: (req: NextRequest) => Promise<Response>) {
+  return async (req: NextRequest) => {
+    const origin = requestOrigin(req.headers, originPolicyFromEnv());
+    if (!origin) return errorResponse(400, "Malformed Host header.");
+    return handler(requestAtOrigin(req, origin));
+  };
+}
+
+export const GET = atOurOrigin(handlers.GET);
+export const POST = atOurOrigin(handlers.POST);
