@@ -25,6 +25,16 @@ const config = [
       ],
     },
   },
+  {
+    // proxy.ts imports the cookie names from here: keep the module free of Node-only (or any runtime) imports.
+    files: ["lib/server/cookies.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**"], allowTypeImports: true, message: "Imported by proxy.ts: type imports only here." }] },
+      ],
+    },
+  },
 ];
 
 export default config;

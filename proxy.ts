@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { PATHNAME_HEADER } from "@/lib/paths";
+import { possibleSessionCookieNames, SESSION_COOKIES } from "@/lib/server/cookies";
 
 // An optimistic first check only: a signed-in page of a cookie strategy with
 // no session cookie at all goes straight to its sign-in page. The real check
@@ -7,15 +8,13 @@ import { PATHNAME_HEADER } from "@/lib/paths";
 // route. The jwt pages are not checked here: browsers send no bearer token on
 // navigation.
 
-const COOKIE_NAMES: Record<string, string[]> = {
-  stateful: ["lab-stateful", "__Host-lab-stateful"],
-  cookie: ["lab-cookie", "__Host-lab-cookie"],
-  nextauth: ["authjs.session-token", "__Secure-authjs.session-token", "authjs.session-token.0", "__Secure-authjs.session-token.0"],
-};
+const COOKIE_NAMES = new Map<string, string[]>(
+  Object.entries(SESSION_COOKIES).map(([strategy, spec]) => [strategy, possibleSessionCookieNames(spec)]),
+);
 
 export function proxy(request: NextRequest) {
   const [, strategy, section] = request.nextUrl.pathname.split("/");
-  const names = strategy ? COOKIE_NAMES[strategy] : undefined;
+  const names = strategy ? COOKIE_NAMES.get(strategy) : undefined;
   if (!names || section === "login") return NextResponse.next();
   if (names.some((n) => request.cookies.has(n))) {
     // The guard may still refuse the cookie; it sends the user back here afterwards.

@@ -1,49 +1,72 @@
 import type { CookieWrite, CredentialContext } from "@/lib/server/http/credential-context";
+import type { StrategyId } from "@/lib/strategies";
+
+// Each session cookie described once (name, attributes, lifetime); a cookie
+// is set and expired from that one description, the way better-auth's
+// createCookie()/expireCookie() pair works. proxy.ts imports the names from
+// here, so this module has type imports only (ESLint enforces it): nothing in
+// it may need Node.js.
+
+export interface SessionCookieSpec {
+  /** The name over plain http (the local demo). */
+  base: string;
+  /**
+   * The name's prefix over https. `__Host-` for ours: the browser then also
+   * insists on Secure, Path=/ and no Domain. Auth.js uses `__Secure-`.
+   */
+  securePrefix: "__Host-" | "__Secure-";
+  /** Auth.js splits a token larger than a cookie can hold into `name.0`, `name.1`, … */
+  chunked?: boolean;
+}
+
+/** The session cookie of each cookie strategy (the jwt strategy has none: its token is a bearer header). */
+export const SESSION_COOKIES = {
+  stateful: { base: "lab-stateful", securePrefix: "__Host-" },
+  cookie: { base: "lab-cookie", securePrefix: "__Host-" },
+  // Auth.js's own name and policy (its defaultCookies()): the nextauth strategy reads what Auth.js sets.
+  nextauth: { base: "authjs.session-token", securePrefix: "__Secure-", chunked: true },
+} as const satisfies Partial<Record<StrategyId, SessionCookieSpec>>;
 
 /**
- * The one place that decides session cookie attributes (Auth.js sets its own,
- * with the same policy). HttpOnly so page scripts cannot read it; SameSite=Lax
- * as a second CSRF layer; Path=/ and no Domain. Over https the cookie is also
- * Secure and gets the `__Host-` prefix, which the browser only accepts with
- * Secure, Path=/ and no Domain. Plain http (the local demo) cannot use either.
+ * A session cookie on this origin. HttpOnly so page scripts cannot read it;
+ * SameSite=Lax as a second CSRF layer; Path=/ and no Domain. Over https also
+ * Secure, with the spec's prefix. Plain http (the local demo) can use neither.
  */
-export function sessionCookieName(ctx: Pick<CredentialContext, "secure">, base: string): string {
-  return ctx.secure ? `__Host-${base}` : base;
+export interface SessionCookie {
+  readonly name: string;
+  readonly attributes: { readonly httpOnly: true; readonly secure: boolean; readonly sameSite: "lax"; readonly path: "/" };
 }
 
-export function sessionCookie(
-  ctx: Pick<CredentialContext, "secure">,
-  base: string,
-  value: string,
-  expiresAt: Date,
-  now: number,
-): CookieWrite {
+export function describeSessionCookie(ctx: Pick<CredentialContext, "secure">, spec: SessionCookieSpec): SessionCookie {
   return {
-    name: sessionCookieName(ctx, base),
-    value,
-    httpOnly: true,
-    secure: ctx.secure,
-    sameSite: "lax",
-    path: "/",
-    maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now) / 1000)),
+    name: ctx.secure ? `${spec.securePrefix}${spec.base}` : spec.base,
+    attributes: { httpOnly: true, secure: ctx.secure, sameSite: "lax", path: "/" },
   };
 }
 
-export function clearedSessionCookie(ctx: Pick<CredentialContext, "secure">, base: string): CookieWrite {
-  return {
-    name: sessionCookieName(ctx, base),
-    value: "",
-    httpOnly: true,
-    secure: ctx.secure,
-    sameSite: "lax",
-    path: "/",
-    maxAge: 0,
-  };
+/** Lifetime: a session cookie lives exactly as long as the credential it carries, never longer. */
+export function sessionCookieWrite(cookie: SessionCookie, value: string, expiresAt: Date, now: number): CookieWrite {
+  return { name: cookie.name, value, ...cookie.attributes, maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now) / 1000)) };
+}
+
+/**
+ * The same cookie, expired: same name and attributes with Max-Age=0. The
+ * attributes matter: a browser ignores a `__Secure-`/`__Host-` cookie (even a
+ * deletion) that lacks Secure. Pass `name` for one of Auth.js's chunks.
+ */
+export function expiredCookieWrite(cookie: SessionCookie, name: string = cookie.name): CookieWrite {
+  return { name, value: "", ...cookie.attributes, maxAge: 0 };
+}
+
+/** Every name the cookie may have, over http and https (and its first chunk): for proxy.ts, which only asks "is there one?". */
+export function possibleSessionCookieNames(spec: SessionCookieSpec): string[] {
+  const names = [spec.base, `${spec.securePrefix}${spec.base}`];
+  return spec.chunked ? names.flatMap((n) => [n, `${n}.0`]) : names;
 }
 
 /** Bytes a `name=value` cookie pair adds to every request's Cookie header. */
 export function cookiePairBytes(name: string, value: string): number {
-  return Buffer.byteLength(`${name}=${value}`);
+  return new TextEncoder().encode(`${name}=${value}`).byteLength;
 }
 
 /** Largest cookie value we will even try to parse: browsers cap a cookie at 4096 bytes. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { verifyCredentials } from "@/lib/server/auth/credentials";
+import { describeSessionCookie, expiredCookieWrite, SESSION_COOKIES } from "@/lib/server/cookies";
 import { getDb } from "@/lib/server/db/client";
 import { createUser, updateUser } from "@/lib/server/data/users";
 import { memoryContext } from "@/lib/server/http/credential-context";
@@ -145,6 +146,17 @@ describe("stateful strategy", () => {
     await strategy.signOut(ctx);
     expect(ctx.jar.has("lab-stateful")).toBe(false);
     expect((await strategy.validate(memoryContext({ cookies: { "lab-stateful": copy } }))).session).toBeNull();
+  });
+
+  it("over https, sets and expires one __Host- cookie with the same attributes", async () => {
+    const { strategy } = setup();
+    const ctx = memoryContext({ secure: true });
+    expect((await strategy.signIn({ email, password: PASSWORD }, ctx)).ok).toBe(true);
+    expect((await strategy.validate(ctx)).session).not.toBeNull();
+    await strategy.signOut(ctx);
+    const cookie = describeSessionCookie(ctx, SESSION_COOKIES.stateful);
+    expect(ctx.writes[0]).toMatchObject({ name: "__Host-lab-stateful", ...cookie.attributes, secure: true });
+    expect(ctx.writes.at(-1)).toEqual(expiredCookieWrite(cookie));
   });
 
   it("never adopts a pre-set token (fixation): sign-in issues a new one and forgets the old", async () => {

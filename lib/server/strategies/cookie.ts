@@ -1,6 +1,14 @@
 import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
-import { clearedSessionCookie, cookiePairBytes, MAX_COOKIE_VALUE_BYTES, sessionCookie, sessionCookieName } from "@/lib/server/cookies";
+import {
+  cookiePairBytes,
+  describeSessionCookie,
+  expiredCookieWrite,
+  MAX_COOKIE_VALUE_BYTES,
+  SESSION_COOKIES,
+  sessionCookieWrite,
+  type SessionCookieSpec,
+} from "@/lib/server/cookies";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
 import { ROLES } from "@/lib/strategies";
@@ -14,7 +22,8 @@ export interface CookieOptions {
   /** One password (≥ 32 chars), or a rotation map `{2: newest, 1: older}`: seals use the highest id. */
   password: string | Record<string, string>;
   verifyCredentials: (c: Credentials) => Promise<CredentialCheck>;
-  cookieBase?: string;
+  /** Which cookie carries the seal (default: SESSION_COOKIES.cookie). */
+  cookie?: SessionCookieSpec;
 }
 
 // What is sealed into the cookie. Encrypted, so the name and role are not
@@ -35,7 +44,7 @@ type SealedSession = z.infer<typeof sealedSession>;
  */
 export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
   const { clock, ttlSeconds, password } = opts;
-  const cookieBase = opts.cookieBase ?? "lab-cookie";
+  const cookieSpec = opts.cookie ?? SESSION_COOKIES.cookie;
 
   async function seal(ctx: CredentialContext, user: SessionUser, keep?: { iat: number; exp: number }) {
     const now = clock.now();
@@ -44,12 +53,12 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
     const payload: SealedSession = { uid: user.id, name: user.name, role: user.role, iat, exp };
     const value = await sealData(payload, { password, ttl: ttlSeconds });
     const expiresAt = new Date(exp * 1000);
-    ctx.setCookie(sessionCookie(ctx, cookieBase, value, expiresAt, now));
+    ctx.setCookie(sessionCookieWrite(describeSessionCookie(ctx, cookieSpec), value, expiresAt, now));
     return expiresAt;
   }
 
   async function validate(ctx: CredentialContext): Promise<SessionResult> {
-    const name = sessionCookieName(ctx, cookieBase);
+    const { name } = describeSessionCookie(ctx, cookieSpec);
     const value = ctx.cookie(name);
     if (!value || value.length > MAX_COOKIE_VALUE_BYTES) return NO_SESSION;
     let data: unknown;
@@ -90,7 +99,7 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
 
     // Destroying removes the cookie from this browser only: a copy of the seal stays valid until exp.
     async signOut(ctx) {
-      ctx.setCookie(clearedSessionCookie(ctx, cookieBase));
+      ctx.setCookie(expiredCookieWrite(describeSessionCookie(ctx, cookieSpec)));
     },
 
     // Fresh claims, same iat and exp: a re-seal must not extend the session

@@ -3,7 +3,7 @@ import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "@auth/core/providers/credentials";
 import { z } from "zod";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
-import { cookiePairBytes, MAX_COOKIE_VALUE_BYTES } from "@/lib/server/cookies";
+import { cookiePairBytes, describeSessionCookie, expiredCookieWrite, MAX_COOKIE_VALUE_BYTES, SESSION_COOKIES } from "@/lib/server/cookies";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
 import { ROLES } from "@/lib/strategies";
 import { loginBody } from "@/lib/validation";
@@ -106,7 +106,8 @@ export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
 export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy & { config: AuthConfig } {
   const config = createNextAuthConfig(opts);
   const rawConfig: AuthConfig = { ...config, raw, skipCSRFCheck } as AuthConfig;
-  const sessionCookie = (ctx: CredentialContext) => `${ctx.secure ? "__Secure-" : ""}authjs.session-token`;
+  // Auth.js names and sets its session cookie itself; the description says what it does (a unit test checks).
+  const sessionCookie = (ctx: CredentialContext) => describeSessionCookie(ctx, SESSION_COOKIES.nextauth);
 
   /**
    * Call Auth.js the way next-auth's own signIn()/auth() do, and forward the
@@ -145,7 +146,7 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
   }
 
   const isSessionCookie = (ctx: CredentialContext) => {
-    const name = sessionCookie(ctx);
+    const { name } = sessionCookie(ctx);
     return (n: string) => n === name || n.startsWith(`${name}.`);
   };
 
@@ -167,7 +168,7 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
         if (error instanceof CredentialsSignin) return { ok: false, reason: "invalid" };
         throw error;
       }
-      const issued = response.cookies?.find((c) => c.name.startsWith(sessionCookie(ctx)) && c.value);
+      const issued = response.cookies?.find((c) => c.name.startsWith(sessionCookie(ctx).name) && c.value);
       if (!issued) return { ok: false, reason: "invalid" };
       // Read the new token back to report who signed in, exactly as a later request would.
       const session = await readSession(withOnlyCookie(ctx, issued.name, issued.value));
@@ -185,8 +186,9 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
           body: new URLSearchParams({ callbackUrl: `${ctx.origin}/nextauth/login` }),
         });
       } catch {
-        // Whatever Auth.js made of the request, this browser's copy goes.
-        for (const name of ctx.cookieNames().filter(isSessionCookie(ctx))) ctx.setCookie({ name, value: "", path: "/", maxAge: 0 });
+        // Whatever Auth.js made of the request, this browser's copy (every chunk) goes, Secure included over https.
+        const cookie = sessionCookie(ctx);
+        for (const name of ctx.cookieNames().filter(isSessionCookie(ctx))) ctx.setCookie(expiredCookieWrite(cookie, name));
       }
     },
 

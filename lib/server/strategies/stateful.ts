@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
-import { clearedSessionCookie, cookiePairBytes, MAX_COOKIE_VALUE_BYTES, sessionCookie, sessionCookieName } from "@/lib/server/cookies";
+import {
+  cookiePairBytes,
+  describeSessionCookie,
+  expiredCookieWrite,
+  MAX_COOKIE_VALUE_BYTES,
+  SESSION_COOKIES,
+  sessionCookieWrite,
+  type SessionCookieSpec,
+} from "@/lib/server/cookies";
 import * as sessions from "@/lib/server/data/sessions";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
@@ -14,7 +22,8 @@ export interface StatefulOptions {
   /** How stale "last active" on the devices page may get, seconds (default 300): at most one write per this interval. */
   activityResolutionSeconds?: number;
   verifyCredentials: (c: Credentials) => Promise<CredentialCheck>;
-  cookieBase?: string;
+  /** Which cookie carries the token (default: SESSION_COOKIES.stateful). */
+  cookie?: SessionCookieSpec;
 }
 
 const TOKEN_BYTES = 32; // 256 bits from the CSPRNG
@@ -31,12 +40,12 @@ export function hashToken(token: string): string {
  */
 export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
   const { clock, idleSeconds, absoluteSeconds } = opts;
-  const cookieBase = opts.cookieBase ?? "lab-stateful";
+  const cookieSpec = opts.cookie ?? SESSION_COOKIES.stateful;
   const idleMs = idleSeconds * 1000;
   const activityMs = (opts.activityResolutionSeconds ?? 300) * 1000;
 
   function readToken(ctx: CredentialContext): string | null {
-    const value = ctx.cookie(sessionCookieName(ctx, cookieBase));
+    const value = ctx.cookie(describeSessionCookie(ctx, cookieSpec).name);
     // Reject anything that is not the shape we issue before touching the database.
     return value && value.length <= MAX_COOKIE_VALUE_BYTES && TOKEN_PATTERN.test(value) ? value : null;
   }
@@ -62,7 +71,7 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
       if (slide) expiresAt = new Date(slid);
       await sessions.touchSession(row.id, expiresAt, new Date(now));
     }
-    const name = sessionCookieName(ctx, cookieBase);
+    const { name } = describeSessionCookie(ctx, cookieSpec);
     return {
       session: {
         strategy: "stateful",
@@ -99,7 +108,7 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
         userAgent: ctx.userAgent,
       });
       // The cookie lives until the absolute expiry; the server enforces the idle one.
-      ctx.setCookie(sessionCookie(ctx, cookieBase, token, absoluteExpiresAt, now));
+      ctx.setCookie(sessionCookieWrite(describeSessionCookie(ctx, cookieSpec), token, absoluteExpiresAt, now));
       return { ok: true, user: check.user, expiresAt };
     },
 
@@ -108,7 +117,7 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
     async signOut(ctx) {
       const token = readToken(ctx);
       if (token) await sessions.deleteSessionByTokenHash(hashToken(token));
-      ctx.setCookie(clearedSessionCookie(ctx, cookieBase));
+      ctx.setCookie(expiredCookieWrite(describeSessionCookie(ctx, cookieSpec)));
     },
 
     // The user is read from the database on every request: nothing to re-issue.
