@@ -1,7 +1,8 @@
 import { test as base, expect, type Page } from "@playwright/test";
+import { DEFAULT_DEMO_PASSWORD } from "../lib/demo-accounts";
 import type { StrategyId } from "../lib/strategies";
 
-export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? "lab-demo-password";
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
 
 /** Each Playwright project sets `strategy`; specs run once per strategy. */
 export const test = base.extend<{ strategy: StrategyId }>({

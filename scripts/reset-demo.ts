@@ -2,11 +2,12 @@
 // accounts again. Uses DATABASE_URL like the app (default: the SQLite file in data/).
 import { applyMigrations } from "@/lib/server/db/migrate";
 import { getDb } from "@/lib/server/db/client";
+import { redactUrl } from "@/lib/server/db/config";
 import { resetDemoData } from "@/lib/server/demo-data";
 import { loadEnv } from "@/lib/server/env";
 
 const env = loadEnv();
 await applyMigrations(env.DATABASE_URL);
 await resetDemoData(env.DEMO_PASSWORD);
-console.log(`[session-lab] demo data reset (${env.DATABASE_URL.replace(/\/\/[^@/]*@/, "//***@")})`);
+console.log(`[session-lab] demo data reset (${redactUrl(env.DATABASE_URL)})`);
 await getDb().$disconnect();

@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_DEMO_PASSWORD } from "@/lib/demo-accounts";
+import { databaseUrlOrDefault, providerForUrl } from "./db/config";
 
 // Environment, validated once at start (instrumentation.ts calls loadEnv()).
 // In the demo and in development, missing secrets are generated once into
@@ -15,11 +17,13 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** "1" lets a production build run as the local demo, with generated secrets. */
   SESSION_LAB_DEMO: z.enum(["0", "1"]).default("0"),
+  /** Unset or empty: the default SQLite file (lib/server/db/config.ts owns the default, for the scripts too). */
   DATABASE_URL: z
     .string()
-    .default("file:./data/session-lab.db")
-    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), "must start with file: or postgres://"),
-  DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("lab-demo-password"),
+    .optional()
+    .transform(databaseUrlOrDefault)
+    .refine(isSupportedDatabaseUrl, "must start with file: or postgres://"),
+  DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default(DEFAULT_DEMO_PASSWORD),
   /** Public origin, e.g. https://lab.example.com: the CSRF check and cookie security use it instead of the Host header. */
   APP_ORIGIN: z
     .string()
@@ -33,6 +37,15 @@ const schema = z.object({
   JWT_SECRET: z.string().optional(),
   AUTH_SECRET: z.string().optional(),
 });
+
+function isSupportedDatabaseUrl(url: string): boolean {
+  try {
+    providerForUrl(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type Env = Omit<z.infer<typeof schema>, SecretName> &
   Record<SecretName, string> & {

@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_DEMO_PASSWORD } from "@/lib/demo-accounts";
+import { databaseUrlOrDefault, DEFAULT_DATABASE_URL } from "@/lib/server/db/config";
 import { EnvError, generateSecret, parseEnv, secretWeakness } from "@/lib/server/env";
 
 const strong = () => ({ IRON_SESSION_PASSWORD: generateSecret(), JWT_SECRET: generateSecret(), AUTH_SECRET: generateSecret() });
@@ -46,6 +48,15 @@ describe("environment", () => {
     expect(parseEnv({ ...strong(), APP_ORIGIN: "https://lab.example.com" }).APP_ORIGIN).toBe("https://lab.example.com");
   });
 
+  it("defaults DATABASE_URL exactly as the database scripts do (unset or empty: the SQLite file)", () => {
+    for (const DATABASE_URL of [undefined, "", "  "]) {
+      expect(parseEnv({ ...strong(), DATABASE_URL }).DATABASE_URL).toBe(DEFAULT_DATABASE_URL);
+      expect(databaseUrlOrDefault(DATABASE_URL)).toBe(DEFAULT_DATABASE_URL);
+    }
+    expect(parseEnv({ ...strong(), DATABASE_URL: "postgresql://u@h/db" }).DATABASE_URL).toBe("postgresql://u@h/db");
+    expect(parseEnv(strong()).DEMO_PASSWORD).toBe(DEFAULT_DEMO_PASSWORD);
+  });
+
   it("generates 256-bit secrets", () => {
     expect(Buffer.from(generateSecret(), "base64url")).toHaveLength(32);
   });
@@ -68,5 +79,31 @@ describe("iron-session password rotation", () => {
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ "01": generateSecret() }) })).toThrow(/positive integers/);
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: "{not json" })).toThrow(/not valid JSON/);
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: "{}" })).toThrow(/or a map like/);
+  });
+});
+
+describe(".env.example", () => {
+  const readmeVariables = () => {
+    const section = readFileSync("README.md", "utf8").split("\n## Configuration\n")[1]!.split("\n## ")[0]!;
+    const rows = section.split("\n").filter((line) => line.startsWith("| `"));
+    return rows.flatMap((row) => [...row.split("|")[1]!.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]!));
+  };
+  const example = readFileSync(".env.example", "utf8");
+  const assignments = [...example.matchAll(/^# ?([A-Z_]+)=(.*)$/gm)].map((m) => ({ name: m[1]!, value: m[2]! }));
+
+  it("lists exactly the variables of the README's configuration table", () => {
+    expect(readmeVariables().length).toBeGreaterThan(5);
+    expect(assignments.map((a) => a.name).sort()).toEqual(readmeVariables().sort());
+  });
+
+  it("holds only defaults and no secret: uncommenting it all changes nothing", () => {
+    const values = Object.fromEntries(assignments.filter((a) => a.name !== "PORT").map((a) => [a.name, a.value || undefined]));
+    for (const name of ["IRON_SESSION_PASSWORD", "JWT_SECRET", "AUTH_SECRET"]) expect(values[name]).toBeUndefined();
+    const secretsFile = path.join(mkdtempSync(path.join(tmpdir(), "env-")), "secrets.json");
+    const SECRETS = new Set(["ironPassword", "IRON_SESSION_PASSWORD", "JWT_SECRET", "AUTH_SECRET"]);
+    const settings = (env: object) => Object.fromEntries(Object.entries(env).filter(([k]) => !SECRETS.has(k)));
+    const fromExample = settings(parseEnv(values, { secretsFile }));
+    const defaults = settings(parseEnv({}, { secretsFile }));
+    expect(fromExample).toEqual(defaults);
   });
 });

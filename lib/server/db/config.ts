@@ -17,9 +17,15 @@ export const PROVIDER_PATHS: Record<DatabaseProvider, { schema: string; migratio
   postgresql: { schema: "prisma/postgres/schema.prisma", migrations: "prisma/postgres/migrations" },
 };
 
-export function resolveDatabaseUrl(url: string | undefined = process.env.DATABASE_URL): string {
+/** A DATABASE_URL value, or the default when it is unset or empty. The app's env schema uses it too. */
+export function databaseUrlOrDefault(url: string | undefined): string {
   const trimmed = url?.trim();
   return trimmed ? trimmed : DEFAULT_DATABASE_URL;
+}
+
+/** The database of this process: env DATABASE_URL, or the default. */
+export function resolveDatabaseUrl(url: string | undefined = process.env.DATABASE_URL): string {
+  return databaseUrlOrDefault(url);
 }
 
 export function providerForUrl(url: string): DatabaseProvider {
