@@ -1,4 +1,5 @@
 import type { APIRequestContext, APIResponse } from "@playwright/test";
+import { ERROR_CODES, ERROR_STATUS, type ErrorCode } from "../lib/api-errors";
 import { STRATEGIES } from "../lib/strategies";
 import { DEMO_PASSWORD, expect, test } from "./fixtures";
 
@@ -22,11 +23,15 @@ async function signedIn(
   return { api, headers, origin };
 }
 
-async function expectJsonError(res: APIResponse, status: number) {
+/** A JSON error of docs/api.md: `{error, code}`, the code one of lib/api-errors.ts and sent with its own status. */
+async function expectJsonError(res: APIResponse, status: number, code: ErrorCode) {
   expect(res.status()).toBe(status);
   expect(res.headers()["content-type"]).toContain("application/json");
   const body = await res.json();
   expect(typeof body.error).toBe("string");
+  expect(ERROR_CODES).toContain(body.code);
+  expect(body.code).toBe(code);
+  expect(ERROR_STATUS[code]).toBe(status);
   return body;
 }
 
@@ -34,31 +39,32 @@ test.describe("HTTP contract", () => {
   test("sign-in: wrong password and unknown email are indistinguishable; bad bodies are 4xx", async ({ request, strategy }) => {
     const wrong = await request.post(`/api/${strategy}/login`, { data: { email: "alice@example.com", password: "nope-nope-nope" } });
     const unknown = await request.post(`/api/${strategy}/login`, { data: { email: "nobody@example.com", password: "nope-nope-nope" } });
-    expect(await expectJsonError(wrong, 401)).toEqual(await expectJsonError(unknown, 401));
+    expect(await expectJsonError(wrong, 401, "invalid_credentials")).toEqual(await expectJsonError(unknown, 401, "invalid_credentials"));
 
+    // As bytes: Playwright would JSON-encode a string that does not parse, turning malformed JSON into a valid JSON string.
     const post = (data: string, type = "application/json") =>
-      request.post(`/api/${strategy}/login`, { data, headers: { "content-type": type } });
-    await expectJsonError(await post('{"email":'), 400);
-    await expectJsonError(await post('{"email":5,"password":[]}'), 400);
-    await expectJsonError(await post("[]"), 400);
-    await expectJsonError(await post("null"), 400);
-    await expectJsonError(await post("email=a&password=b", "application/x-www-form-urlencoded"), 415);
-    await expectJsonError(await post(JSON.stringify({ email: "a@b.c", password: "x".repeat(20_000) })), 413);
-    await expectJsonError(await request.get(`/api/${strategy}/login`), 405);
-    await expectJsonError(await request.fetch(`/api/${strategy}/login`, { method: "OPTIONS" }), 405);
+      request.post(`/api/${strategy}/login`, { data: Buffer.from(data), headers: { "content-type": type } });
+    await expectJsonError(await post('{"email":'), 400, "malformed_json");
+    await expectJsonError(await post('{"email":5,"password":[]}'), 400, "invalid_body");
+    await expectJsonError(await post("[]"), 400, "invalid_body");
+    await expectJsonError(await post("null"), 400, "invalid_body");
+    await expectJsonError(await post("email=a&password=b", "application/x-www-form-urlencoded"), 415, "unsupported_media_type");
+    await expectJsonError(await post(JSON.stringify({ email: "a@b.c", password: "x".repeat(20_000) })), 413, "body_too_large");
+    await expectJsonError(await request.get(`/api/${strategy}/login`), 405, "method_not_allowed");
+    await expectJsonError(await request.fetch(`/api/${strategy}/login`, { method: "OPTIONS" }), 405, "method_not_allowed");
     // NUL cannot be stored by PostgreSQL: refused before the database sees it.
-    await expectJsonError(await post(JSON.stringify({ email: "alice\u0000@example.com", password: "x" })), 400);
-    await expectJsonError(await request.get(`/api/${strategy}/no-such-endpoint`), 404);
+    await expectJsonError(await post(JSON.stringify({ email: "alice\u0000@example.com", password: "x" })), 400, "invalid_body");
+    await expectJsonError(await request.get(`/api/${strategy}/no-such-endpoint`), 404, "not_found");
   });
 
   test("no credential, garbage credentials and URL tokens are 401 JSON", async ({ request, strategy, playwright, baseURL }) => {
-    await expectJsonError(await request.get(`/api/${strategy}/me`), 401);
-    await expectJsonError(await request.get(`/api/${strategy}/check`), 401);
+    await expectJsonError(await request.get(`/api/${strategy}/me`), 401, "not_signed_in");
+    await expectJsonError(await request.get(`/api/${strategy}/check`), 401, "not_signed_in");
     const garbage = {
       Cookie: "lab-stateful=x; lab-cookie=Fe26.2**garbage; authjs.session-token=eyJ.garbage",
       Authorization: "Bearer a.b.c",
     };
-    await expectJsonError(await request.get(`/api/${strategy}/me`, { headers: garbage }), 401);
+    await expectJsonError(await request.get(`/api/${strategy}/me`, { headers: garbage }), 401, "not_signed_in");
     const huge = {
       Cookie: `lab-stateful=${"a".repeat(4000)}; lab-cookie=${"b".repeat(4000)}`,
       Authorization: `Bearer ${"c".repeat(6000)}`,
@@ -70,7 +76,7 @@ test.describe("HTTP contract", () => {
     // A valid JWT in the query string is not a credential.
     const { api, headers } = await signedIn(playwright, baseURL!, "jwt");
     const token = headers.Authorization!.slice("Bearer ".length);
-    await expectJsonError(await request.get(`/api/${strategy}/me?token=${token}&access_token=${token}`), 401);
+    await expectJsonError(await request.get(`/api/${strategy}/me?token=${token}&access_token=${token}`), 401, "not_signed_in");
     await api.dispose();
   });
 
@@ -95,7 +101,7 @@ test.describe("HTTP contract", () => {
       "/admin/users/x/disable",
       "/admin/users/x/revoke",
     ]) {
-      await expectJsonError(await api.get(`/api/${strategy}${path}`, { headers }), 405);
+      await expectJsonError(await api.get(`/api/${strategy}${path}`, { headers }), 405, "method_not_allowed");
     }
     expect((await api.get(`/api/${strategy}/me`, { headers })).status()).toBe(200); // still signed in
     await api.dispose();
@@ -113,9 +119,9 @@ test.describe("HTTP contract", () => {
     });
     const after = (await (await api.get(`/api/${strategy}/notes`, { headers })).json()).notes.length;
     if (STRATEGIES[strategy].transport === "cookie") {
-      await expectJsonError(evil, 403);
+      await expectJsonError(evil, 403, "csrf");
       expect(after).toBe(before);
-      await expectJsonError(crossSite, 403);
+      await expectJsonError(crossSite, 403, "csrf");
     } else {
       // A bearer token is never sent by the browser on its own: there is nothing to forge.
       expect(evil.status()).toBe(201);
@@ -142,11 +148,11 @@ test.describe("HTTP contract", () => {
       const { sessions } = await list.json();
       expect(sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
     } else {
-      expect((await expectJsonError(list, 501)).error).toBe(caps.listSessions);
+      expect((await expectJsonError(list, 501, "unsupported")).error).toBe(caps.listSessions);
     }
     const revoke = await api.delete(`/api/${strategy}/sessions/does-not-exist`, { headers });
-    if (caps.revokeSession === true) await expectJsonError(revoke, 404);
-    else expect((await expectJsonError(revoke, 501)).error).toBe(caps.revokeSession);
+    if (caps.revokeSession === true) await expectJsonError(revoke, 404, "not_found");
+    else expect((await expectJsonError(revoke, 501, "unsupported")).error).toBe(caps.revokeSession);
     await api.dispose();
   });
 
@@ -180,7 +186,7 @@ test.describe("HTTP contract", () => {
         headers: { Cookie: "" },
         data: { email: "bob@example.com", password: DEMO_PASSWORD },
       });
-      expect((await expectJsonError(login, 403)).error).toMatch(/disabled/);
+      await expectJsonError(login, 403, "account_disabled");
       if (strategy === "nextauth") {
         // Through Auth.js's own endpoint too: back to the sign-in page with a reason, never a 500.
         const anon = await playwright.request.newContext({ baseURL });
@@ -214,9 +220,9 @@ test.describe("authorization on every endpoint", () => {
     const { note } = await created.json();
     const bobsNotes = (await (await bob.api.get(`/api/${strategy}/notes`, { headers: bob.headers })).json()).notes;
     expect(bobsNotes.map((n: { id: string }) => n.id)).not.toContain(note.id);
-    await expectJsonError(await bob.api.delete(`/api/${strategy}/notes/${note.id}`, { headers: bob.headers }), 404);
+    await expectJsonError(await bob.api.delete(`/api/${strategy}/notes/${note.id}`, { headers: bob.headers }), 404, "not_found");
     expect((await alice.api.delete(`/api/${strategy}/notes/${note.id}`, { headers: alice.headers })).status()).toBe(200);
-    await expectJsonError(await alice.api.delete(`/api/${strategy}/notes/${note.id}`, { headers: alice.headers }), 404);
+    await expectJsonError(await alice.api.delete(`/api/${strategy}/notes/${note.id}`, { headers: alice.headers }), 404, "not_found");
     await alice.api.dispose();
     await bob.api.dispose();
   });
@@ -238,8 +244,8 @@ test.describe("authorization on every endpoint", () => {
       ["POST", `/admin/users/${aliceId}/revoke`, undefined],
     ];
     for (const [method, path, data] of calls) {
-      await expectJsonError(await bob.api.fetch(`/api/${strategy}${path}`, { method, headers: bob.headers, data }), 403);
-      await expectJsonError(await request.fetch(`/api/${strategy}${path}`, { method, data }), 401);
+      await expectJsonError(await bob.api.fetch(`/api/${strategy}${path}`, { method, headers: bob.headers, data }), 403, "forbidden");
+      await expectJsonError(await request.fetch(`/api/${strategy}${path}`, { method, data }), 401, "not_signed_in");
     }
     // Nothing happened to Alice.
     const me = await (await alice.api.get(`/api/${strategy}/me`, { headers: alice.headers })).json();
@@ -248,6 +254,7 @@ test.describe("authorization on every endpoint", () => {
     await expectJsonError(
       await alice.api.post(`/api/${strategy}/admin/users/${aliceId}/role`, { headers: alice.headers, data: { role: "member" } }),
       409,
+      "conflict",
     );
     await alice.api.dispose();
     await bob.api.dispose();
@@ -259,8 +266,8 @@ test.describe("authorization on every endpoint", () => {
     const otherDevice = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
     const change = (currentPassword: string, newPassword: string) =>
       bob.api.post(`/api/${strategy}/password`, { headers: bob.headers, data: { currentPassword, newPassword } });
-    await expectJsonError(await change("not-the-password", NEW_PASSWORD), 403);
-    await expectJsonError(await change(DEMO_PASSWORD, "short"), 400);
+    await expectJsonError(await change("not-the-password", NEW_PASSWORD), 403, "wrong_password");
+    await expectJsonError(await change(DEMO_PASSWORD, "short"), 400, "invalid_body");
     const changed = await change(DEMO_PASSWORD, NEW_PASSWORD);
     expect(changed.status()).toBe(200);
     try {
@@ -276,7 +283,7 @@ test.describe("authorization on every endpoint", () => {
       }
       expect((await bob.api.get(`/api/${strategy}/me`, { headers: bob.headers })).status()).toBe(200); // this device stays signed in
       const oldLogin = await bob.api.post(`/api/${strategy}/login`, { data: { email: "bob@example.com", password: DEMO_PASSWORD } });
-      await expectJsonError(oldLogin, 401);
+      await expectJsonError(oldLogin, 401, "invalid_credentials");
     } finally {
       // Put the demo password back for the other specs.
       const restorer = await signedIn(playwright, baseURL!, strategy, "bob@example.com", NEW_PASSWORD);
@@ -295,7 +302,7 @@ test.describe("authorization on every endpoint", () => {
 test.describe("hostile transport", () => {
   test("a malformed Host is 400; stray cookies of other apps do not break sign-in or sign-out", async ({ request, strategy, baseURL }) => {
     const login = { data: { email: "bob@example.com", password: DEMO_PASSWORD } };
-    await expectJsonError(await request.post(`/api/${strategy}/login`, { ...login, headers: { Host: "a b" } }), 400);
+    await expectJsonError(await request.post(`/api/${strategy}/login`, { ...login, headers: { Host: "a b" } }), 400, "bad_host");
     // Forged forwarding headers are ignored (no TRUST_PROXY): they change neither the origin nor the cookies.
     const forwarded = await request.post(`/api/${strategy}/login`, {
       ...login,
@@ -332,7 +339,7 @@ test.describe("hostile transport", () => {
       // The origin is still http://host: neither the https nor the forwarded-host twin of it passes the CSRF check.
       for (const claimed of [origin.replace(/^http:/, "https:"), "https://evil.test", "http://evil.test"]) {
         const res = await api.post(`/api/${strategy}/login`, { headers: { Origin: claimed }, data });
-        if (byCookie) await expectJsonError(res, 403);
+        if (byCookie) await expectJsonError(res, 403, "csrf");
         else expect(res.status()).toBe(200);
       }
       const login = await api.post(`/api/${strategy}/login`, { headers: { Origin: origin }, data });
@@ -393,7 +400,7 @@ test.describe("hostile transport", () => {
       if (body.token) bob.headers.Authorization = `Bearer ${body.token}`;
       const after = await (await bob.api.get(`/api/${strategy}/me`, { headers: bob.headers })).json();
       expect(after.user.role).toBe("member");
-      await expectJsonError(await bob.api.get(`/api/${strategy}/admin/users`, { headers: bob.headers }), 403);
+      await expectJsonError(await bob.api.get(`/api/${strategy}/admin/users`, { headers: bob.headers }), 403, "forbidden");
       if (strategy === "cookie" || strategy === "jwt") expect(after.session.expiresAt).toBe(before.session.expiresAt);
 
       // Disabled, he gets no fresh credential at all.

@@ -43,12 +43,12 @@ test("sign in, rename, notes, admin rules, sign out", async ({ page, browser, st
   await member.goto(`/${strategy}/admin`);
   await expect(member.getByText(/403 Forbidden/).first()).toBeVisible();
   await expect(member.getByRole("button", { name: "Sign out" })).toBeVisible(); // the strategy's frame stays
-  const status = await member.evaluate(async (s) => {
+  const answer = await member.evaluate(async (s) => {
     const token = s === "jwt" ? JSON.parse(localStorage.getItem("session-lab.jwt") ?? "{}").token : null;
     const res = await fetch(`/api/${s}/admin/users`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-    return res.status;
+    return { status: res.status, code: (await res.json()).code };
   }, strategy);
-  expect(status).toBe(403);
+  expect(answer).toEqual({ status: 403, code: "forbidden" });
   await memberContext.close();
 
   // The admin changes bob's role, and changes it back.

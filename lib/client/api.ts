@@ -1,5 +1,6 @@
 "use client";
 
+import { isErrorCode, type ErrorCode } from "@/lib/api-errors";
 import type { StrategyId } from "@/lib/strategies";
 
 // The browser side of the JSON API. Cookie strategies send their cookie by
@@ -30,7 +31,12 @@ export const jwtStorage = {
   },
 };
 
-export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: string };
+/**
+ * A failure carries the server's `code` (lib/api-errors.ts): branch on it, never on `error`, which is for
+ * people. `code` is null when there was no JSON answer with a code (network down: status 0; Node's own 431).
+ */
+export type ApiFailure = { ok: false; status: number; code: ErrorCode | null; error: string };
+export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailure;
 
 export async function api<T>(strategy: StrategyId, path: string, init: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { Accept: "application/json" };
@@ -49,10 +55,14 @@ export async function api<T>(strategy: StrategyId, path: string, init: { method?
       cache: "no-store",
     });
   } catch {
-    return { ok: false, status: 0, error: "Network error: is the server running?" };
+    return { ok: false, status: 0, code: null, error: "Network error: is the server running?" };
   }
-  const payload = (await res.json().catch(() => null)) as (T & { error?: string; token?: string; expiresAt?: string }) | null;
-  if (!res.ok) return { ok: false, status: res.status, error: payload?.error ?? `HTTP ${res.status}` };
+  const payload = (await res.json().catch(() => null)) as
+    (T & { error?: string; code?: unknown; token?: string; expiresAt?: string }) | null;
+  if (!res.ok) {
+    const code = isErrorCode(payload?.code) ? payload.code : null;
+    return { ok: false, status: res.status, code, error: payload?.error ?? `HTTP ${res.status}` };
+  }
   // A re-issued bearer token (e.g. after a rename) replaces the stored one.
   if (strategy === "jwt" && payload?.token && payload.expiresAt) jwtStorage.set({ token: payload.token, expiresAt: payload.expiresAt });
   return { ok: true, status: res.status, data: payload as T };

@@ -10,19 +10,19 @@ export function requireCapability<K extends keyof SessionCapabilities>(
   name: K,
 ): SessionCapabilities[K] extends Capability<infer F> ? F : never {
   const capability = strategy.capabilities[name];
-  if (!capability.supported) throw new ApiError(501, capability.reason, { capability: name });
+  if (!capability.supported) throw new ApiError("unsupported", capability.reason, { capability: name });
   return capability.run as never;
 }
 
 export function idParam(params: Record<string, string>, name = "id"): string {
   const parsed = pathId.safeParse(params[name]);
-  if (!parsed.success) throw new ApiError(404, "Not found.");
+  if (!parsed.success) throw new ApiError("not_found", "Not found.");
   return parsed.data;
 }
 
 export async function requireProfile(userId: string): Promise<Profile> {
   const profile = await getProfile(userId);
-  if (!profile) throw new ApiError(404, "User not found.");
+  if (!profile) throw new ApiError("not_found", "User not found.");
   return profile;
 }
 
@@ -32,5 +32,5 @@ export function publicUser(p: Profile) {
 
 /** Refuse admin actions on one's own account that could lock the last admin out. */
 export function refuseSelf(actor: SessionUser, targetId: string, what: string): void {
-  if (actor.id === targetId) throw new ApiError(409, `You cannot ${what} your own account.`);
+  if (actor.id === targetId) throw new ApiError("conflict", `You cannot ${what} your own account.`);
 }

@@ -3,19 +3,23 @@ import type { z } from "zod";
 import { getStrategy, type SessionStrategy } from "@/lib/server/strategies";
 import type { SessionInfo, SessionUser } from "@/lib/server/strategies/types";
 import { isStrategyId } from "@/lib/strategies";
+import { ERROR_STATUS, type ErrorCode } from "@/lib/api-errors";
 import { contextFromRequest, isSameOriginRequest, type CredentialContext } from "./credential-context";
 
 // Every API route goes through apiRoute(): strategy lookup, CSRF check,
 // bounded JSON parsing, zod validation, authentication and authorization on
 // the server for every request, JSON errors, and Cache-Control: no-store.
 
+/** An error answer: `code` (lib/api-errors.ts) decides the status; the message is the human sentence. */
 export class ApiError extends Error {
+  readonly status: number;
   constructor(
-    readonly status: number,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
+    this.status = ERROR_STATUS[code];
   }
 }
 
@@ -51,33 +55,35 @@ export function json(body: unknown, status = 200): NextResponse {
   return NextResponse.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }
 
-export function errorResponse(status: number, error: string, extra: Record<string, unknown> = {}): NextResponse {
-  return json({ error, ...extra }, status);
+/** `{error, code, ...extra}` with the code's status. */
+export function errorResponse(code: ErrorCode, error: string, extra: Record<string, unknown> = {}): NextResponse {
+  return json({ ...extra, error, code }, ERROR_STATUS[code]);
 }
 
 async function readJsonBody(req: NextRequest, schema: z.ZodType): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new ApiError(415, "Send a JSON body with Content-Type: application/json.");
+  if (!/^application\/json\b/i.test(type))
+    throw new ApiError("unsupported_media_type", "Send a JSON body with Content-Type: application/json.");
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new ApiError(413, `Body larger than ${MAX_BODY_BYTES} bytes.`);
+  if (declared > MAX_BODY_BYTES) throw new ApiError("body_too_large", `Body larger than ${MAX_BODY_BYTES} bytes.`);
   let text: string;
   try {
     text = await readLimited(req, MAX_BODY_BYTES);
   } catch (e) {
     if (e instanceof ApiError) throw e;
-    throw new ApiError(400, "Could not read the request body.");
+    throw new ApiError("malformed_json", "Could not read the request body.");
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ApiError(400, "Malformed JSON body.");
+    throw new ApiError("malformed_json", "Malformed JSON body.");
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    throw new ApiError(400, `Invalid body: ${where}${issue?.message ?? "invalid"}`);
+    throw new ApiError("invalid_body", `Invalid body: ${where}${issue?.message ?? "invalid"}`);
   }
   return parsed.data;
 }
@@ -93,7 +99,7 @@ async function readLimited(req: NextRequest, limit: number): Promise<string> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new ApiError(413, `Body larger than ${limit} bytes.`);
+      throw new ApiError("body_too_large", `Body larger than ${limit} bytes.`);
     }
     chunks.push(value);
   }
@@ -111,7 +117,7 @@ export function apiRoute(specs: Partial<Record<Method, EndpointSpec<Access, z.Zo
     handlers[m] = spec
       ? (req, route) => run(spec, req, route)
       : async () => {
-          const res = errorResponse(405, `Method not allowed. Use ${allow}.`);
+          const res = errorResponse("method_not_allowed", `Method not allowed. Use ${allow}.`);
           res.headers.set("Allow", allow);
           return res;
         };
@@ -121,22 +127,22 @@ export function apiRoute(specs: Partial<Record<Method, EndpointSpec<Access, z.Zo
 
 async function run(spec: EndpointSpec<Access, z.ZodType | undefined>, req: NextRequest, route: RouteContext): Promise<Response> {
   const ctx = contextFromRequest(req);
-  if (!ctx) return errorResponse(400, "Malformed Host header.");
+  if (!ctx) return errorResponse("bad_host", "Malformed Host header.");
   try {
     const rawParams = await route.params;
     const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
-    if (!isStrategyId(params.strategy)) throw new ApiError(404, "Unknown strategy. Use stateful, cookie, jwt or nextauth.");
+    if (!isStrategyId(params.strategy)) throw new ApiError("not_found", "Unknown strategy. Use stateful, cookie, jwt or nextauth.");
     const strategy = getStrategy(params.strategy);
 
     if (req.method !== "GET" && strategy.transport === "cookie" && !isSameOriginRequest(req.headers, ctx.origin)) {
-      throw new ApiError(403, "Cross-origin request refused (CSRF protection).");
+      throw new ApiError("csrf", "Cross-origin request refused (CSRF protection).");
     }
     const args: Record<string, unknown> = { req, ctx, strategy, params };
     // Who is asking comes first: an anonymous caller learns nothing about the body's rules.
     if (spec.access !== "public") {
       const { session, user } = await strategy.validate(ctx);
-      if (!session) throw new ApiError(401, "Not signed in, or the session is no longer valid.");
-      if (spec.access === "admin" && user.role !== "admin") throw new ApiError(403, "Admins only.");
+      if (!session) throw new ApiError("not_signed_in", "Not signed in, or the session is no longer valid.");
+      if (spec.access === "admin" && user.role !== "admin") throw new ApiError("forbidden", "Admins only.");
       args.session = session;
       args.user = user;
     }
@@ -145,8 +151,8 @@ async function run(spec: EndpointSpec<Access, z.ZodType | undefined>, req: NextR
     res.headers.set("Cache-Control", "no-store");
     return ctx.applyTo(res as NextResponse);
   } catch (error) {
-    if (error instanceof ApiError) return ctx.applyTo(errorResponse(error.status, error.message, error.extra));
+    if (error instanceof ApiError) return ctx.applyTo(errorResponse(error.code, error.message, error.extra));
     console.error("[api] unexpected error", req.method, req.nextUrl.pathname, error);
-    return ctx.applyTo(errorResponse(500, "Internal error."));
+    return ctx.applyTo(errorResponse("internal", "Internal error."));
   }
 }

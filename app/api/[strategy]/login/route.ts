@@ -10,8 +10,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       const result = await strategy.signIn(body, ctx);
       if (!result.ok) {
         return result.reason === "disabled"
-          ? errorResponse(403, "This account is disabled.")
-          : errorResponse(401, "Invalid email or password.");
+          ? errorResponse("account_disabled", "This account is disabled.")
+          : errorResponse("invalid_credentials", "Invalid email or password.");
       }
       const user = publicUser(await requireProfile(result.user.id));
       return json(result.token ? { user, token: result.token, expiresAt: result.expiresAt } : { user, expiresAt: result.expiresAt });

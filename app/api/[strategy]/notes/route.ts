@@ -14,7 +14,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
     body: noteBody,
     async handler({ user, body }) {
       if ((await countNotes(user.id)) >= MAX_NOTES_PER_USER) {
-        throw new ApiError(409, `You already have ${MAX_NOTES_PER_USER} notes; delete some first.`);
+        throw new ApiError("conflict", `You already have ${MAX_NOTES_PER_USER} notes; delete some first.`);
       }
       return json({ note: await createNote(user.id, body) }, 201);
     },

@@ -10,7 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
     async handler({ strategy, session, user, body }) {
       const stored = await getPasswordHash(user.id);
       if (!stored || !(await verifyPassword(body.currentPassword, stored))) {
-        throw new ApiError(403, "The current password is not correct.");
+        throw new ApiError("wrong_password", "The current password is not correct.");
       }
       await updateUser(user.id, { passwordHash: await hashPassword(body.newPassword) });
       // Where the strategy can, a password change ends every other session.

@@ -19,7 +19,7 @@ const { handlers } = NextAuth(() => (config ??= createNextAuthConfig(nextAuthOpt
 function atOurOrigin(handler: (req: NextRequest) => Promise<Response>) {
   return async (req: NextRequest) => {
     const origin = requestOrigin(req.headers, originPolicyFromEnv());
-    if (!origin) return errorResponse(400, "Malformed Host header.");
+    if (!origin) return errorResponse("bad_host", "Malformed Host header.");
     return handler(requestAtOrigin(req, origin));
   };
 }

@@ -6,7 +6,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   DELETE: endpoint({
     access: "user",
     async handler({ user, params }) {
-      if (!(await deleteNote(user.id, idParam(params)))) throw new ApiError(404, "No such note of yours.");
+      if (!(await deleteNote(user.id, idParam(params)))) throw new ApiError("not_found", "No such note of yours.");
       return json({ ok: true });
     },
   }),

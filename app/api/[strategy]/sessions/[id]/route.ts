@@ -7,7 +7,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
     async handler({ strategy, ctx, session, user, params }) {
       const revoke = requireCapability(strategy, "revokeSession");
       const id = idParam(params);
-      if (!(await revoke(user.id, id))) throw new ApiError(404, "No such session of yours.");
+      if (!(await revoke(user.id, id))) throw new ApiError("not_found", "No such session of yours.");
       // Revoking the current device is a sign-out: clear its cookie too.
       if (id === session.id) await strategy.signOut(ctx);
       return json({ ok: true, current: id === session.id });

@@ -11,7 +11,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       const id = idParam(params);
       refuseSelf(user, id, "disable");
       const updated = await updateUser(id, { disabled: body.disabled });
-      if (!updated) throw new ApiError(404, "User not found.");
+      if (!updated) throw new ApiError("not_found", "User not found.");
       if (!body.disabled) return json({ user: updated });
       // A disabled user can no longer sign in; whether existing sessions end depends on the strategy.
       const revokeAll = strategy.capabilities.revokeAllSessions;

@@ -11,7 +11,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       const id = idParam(params);
       refuseSelf(user, id, "change the role of");
       const updated = await updateUser(id, { role: body.role });
-      if (!updated) throw new ApiError(404, "User not found.");
+      if (!updated) throw new ApiError("not_found", "User not found.");
       return json({ user: updated });
     },
   }),

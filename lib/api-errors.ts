@@ -1,0 +1,53 @@
+// The JSON API's error codes (client-safe). Every error response is
+// `{"error": "<one sentence for people>", "code": "<one of these>", ...extra}`:
+// the UI, the tests and scripts branch on `code`, never on the sentence.
+// docs/api.md documents each one; a unit test keeps that table equal to this list.
+
+export const ERROR_CODES = [
+  "bad_host",
+  "malformed_json",
+  "invalid_body",
+  "not_signed_in",
+  "invalid_credentials",
+  "forbidden",
+  "csrf",
+  "account_disabled",
+  "wrong_password",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "body_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "internal",
+  "unsupported",
+  "unavailable",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The HTTP status each code is sent with: a code always means one status. */
+export const ERROR_STATUS = {
+  bad_host: 400,
+  malformed_json: 400,
+  invalid_body: 400,
+  not_signed_in: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  csrf: 403,
+  account_disabled: 403,
+  wrong_password: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unsupported: 501,
+  unavailable: 503,
+} as const satisfies Record<ErrorCode, number>;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+}
