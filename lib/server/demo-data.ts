@@ -20,9 +20,15 @@ export async function seedDemoUsers(password: string): Promise<number> {
   return created;
 }
 
-/** Deletes every row (users cascade to sessions and notes) and seeds the demo accounts again. */
+/** Deletes every row (users cascade to sessions, notes and refresh families) and seeds the demo accounts again. */
 export async function resetDemoData(password: string): Promise<void> {
   const db = getDb();
-  await db.$transaction([db.note.deleteMany(), db.session.deleteMany(), db.user.deleteMany()]);
+  await db.$transaction([
+    db.note.deleteMany(),
+    db.session.deleteMany(),
+    db.refreshFamily.deleteMany(),
+    db.deniedToken.deleteMany(),
+    db.user.deleteMany(),
+  ]);
   await seedDemoUsers(password);
 }

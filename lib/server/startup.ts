@@ -3,6 +3,7 @@ import { deleteExpiredSessions } from "@/lib/server/data/sessions";
 import { seedDemoUsers } from "@/lib/server/demo-data";
 import { loadEnv } from "@/lib/server/env";
 import { strategies } from "@/lib/server/strategies";
+import { purgeExpiredStoreRows } from "@/lib/server/stores";
 
 /** Start-up work, shared by instrumentation.ts and the scripts. Fails fast with a readable message. */
 export async function prepareServer(): Promise<void> {
@@ -22,6 +23,7 @@ async function prepare(): Promise<void> {
   const seeded = await seedDemoUsers(env.DEMO_PASSWORD);
   // Housekeeping: validate() removes expired rows it meets; this removes the ones nobody came back for.
   await deleteExpiredSessions(new Date());
+  await purgeExpiredStoreRows(new Date());
   strategies(); // import keys once, now, rather than on the first request
   console.log(
     `[session-lab] ready: ${env.DATABASE_URL.startsWith("file:") ? "SQLite" : "PostgreSQL"}, profile ${env.SESSION_PROFILE}` +

@@ -2,7 +2,9 @@ import { findUserForSignIn } from "@/lib/server/data/users";
 import { burnPasswordCheck, verifyPassword } from "@/lib/server/passwords";
 import type { Credentials, SessionUser } from "@/lib/server/strategies/types";
 
-export type CredentialCheck = { ok: true; user: SessionUser } | { ok: false; reason: "invalid" | "disabled" };
+export type CredentialCheck =
+  /** `sessionVersion` was read with the password hash: a credential that carries it dies with any later bump. */
+  { ok: true; user: SessionUser; sessionVersion: number } | { ok: false; reason: "invalid" | "disabled" };
 
 /**
  * The one password check every strategy uses (Auth.js calls it from its
@@ -18,5 +20,5 @@ export async function verifyCredentials({ email, password }: Credentials): Promi
   if (!(await verifyPassword(password, user.passwordHash))) return { ok: false, reason: "invalid" };
   // Checked after the password, so "disabled" reveals nothing to someone without it.
   if (user.disabled) return { ok: false, reason: "disabled" };
-  return { ok: true, user: { id: user.id, name: user.name, role: user.role } };
+  return { ok: true, user: { id: user.id, name: user.name, role: user.role }, sessionVersion: user.sessionVersion };
 }

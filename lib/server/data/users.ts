@@ -27,7 +27,9 @@ export function normalizeEmail(email: string): string {
 export async function findUserForSignIn(email: string) {
   const row = await getDb().user.findUnique({
     where: { email: normalizeEmail(email) },
-    select: { id: true, name: true, role: true, disabled: true, passwordHash: true },
+    // sessionVersion is read with the hash it belongs to: a credential issued
+    // from this check carries the version current when the password was read.
+    select: { id: true, name: true, role: true, disabled: true, passwordHash: true, sessionVersion: true },
   });
   return row && { ...row, role: toRole(row.role) };
 }
@@ -73,4 +75,33 @@ export async function updateUser(
 export async function getSessionClaims(userId: string): Promise<{ name: string; role: Role } | null> {
   const row = await getDb().user.findUnique({ where: { id: userId }, select: { name: true, role: true, disabled: true } });
   return row && !row.disabled ? { name: row.name, role: toRole(row.role) } : null;
+}
+
+/**
+ * The per-request read of the version-checking variants: one indexed row.
+ * null for a missing or disabled user (a disabled account has no valid session, whatever its version).
+ */
+export async function getSessionVersion(userId: string): Promise<number | null> {
+  const rows = await getDb().$queryRaw<{ sessionVersion: number; disabled: boolean }[]>`
+    SELECT "sessionVersion", "disabled" FROM "User" WHERE "id" = ${userId}`;
+  const row = rows[0];
+  return row && !row.disabled ? Number(row.sessionVersion) : null;
+}
+
+/** Name, role and session version in one read; null for a missing or disabled user. */
+export async function getSessionState(userId: string): Promise<{ name: string; role: Role; sessionVersion: number } | null> {
+  const rows = await getDb().$queryRaw<{ name: string; role: string; sessionVersion: number; disabled: boolean }[]>`
+    SELECT "name", "role", "sessionVersion", "disabled" FROM "User" WHERE "id" = ${userId}`;
+  const row = rows[0];
+  return row && !row.disabled ? { name: row.name, role: toRole(row.role), sessionVersion: Number(row.sessionVersion) } : null;
+}
+
+/** "Revoke all": bump the version every version-checked credential is compared with. Returns the new version, or null (no such user). */
+export async function bumpSessionVersion(userId: string): Promise<number | null> {
+  const rows = await getDb().user.updateManyAndReturn({
+    where: { id: userId },
+    data: { sessionVersion: { increment: 1 } },
+    select: { sessionVersion: true },
+  });
+  return rows[0]?.sessionVersion ?? null;
 }

@@ -21,6 +21,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "better-sqlite3";
 
 import { providerForUrl, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./config";
+import { countingAdapterFactory } from "./counting-adapter";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 
@@ -81,7 +82,7 @@ function createSqliteClient(url: string): Db {
   // (SQLITE_DEFAULT_FOREIGN_KEYS=1), and synchronous=NORMAL under WAL.
   // DateTime values are stored as ISO-8601 text ("2025-01-02T03:04:05.678+00:00"),
   // the adapter's default timestampFormat.
-  const adapter = new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const adapter = countingAdapterFactory(new PrismaBetterSqlite3({ url: file, timeout: SQLITE_BUSY_TIMEOUT_MS }));
   return new SqlitePrismaClient({ adapter });
 }
 
@@ -89,6 +90,6 @@ function createPostgresClient(url: string): Db {
   const u = new URL(url);
   const schema = u.searchParams.get("schema");
   u.searchParams.delete("schema");
-  const adapter = new PrismaPg({ connectionString: u.toString() }, schema ? { schema } : undefined);
+  const adapter = countingAdapterFactory(new PrismaPg({ connectionString: u.toString() }, schema ? { schema } : undefined));
   return new PostgresPrismaClient({ adapter }) as unknown as Db;
 }
