@@ -1,5 +1,5 @@
 import type { CookieWrite, CredentialContext } from "@/lib/server/http/credential-context";
-import type { StrategyId } from "@/lib/strategies";
+import type { VariantId } from "@/lib/catalog/variants";
 
 // Each session cookie described once (name, attributes, lifetime); a cookie
 // is set and expired from that one description, the way better-auth's
@@ -19,13 +19,19 @@ export interface SessionCookieSpec {
   chunked?: boolean;
 }
 
-/** The session cookie of each cookie strategy (the jwt strategy has none: its token is a bearer header). */
+/**
+ * The session cookie of each cookie variant (the bearer ones have none: their
+ * token is a header). Each variant has its own, so one browser can hold all.
+ */
 export const SESSION_COOKIES = {
   stateful: { base: "lab-stateful", securePrefix: "__Host-" },
   cookie: { base: "lab-cookie", securePrefix: "__Host-" },
   // Auth.js's own name and policy (its defaultCookies()): the nextauth strategy reads what Auth.js sets.
   nextauth: { base: "authjs.session-token", securePrefix: "__Secure-", chunked: true },
-} as const satisfies Partial<Record<StrategyId, SessionCookieSpec>>;
+  "cookie-version": { base: "lab-cookie-version", securePrefix: "__Host-" },
+  // Named for Auth.js through its `cookies.sessionToken.name` option (per scheme).
+  "nextauth-refresh": { base: "authjs.nextauth-refresh.session-token", securePrefix: "__Secure-", chunked: true },
+} as const satisfies Partial<Record<VariantId, SessionCookieSpec>>;
 
 /**
  * A session cookie on this origin. HttpOnly so page scripts cannot read it;
@@ -45,7 +51,7 @@ export function describeSessionCookie(ctx: Pick<CredentialContext, "secure">, sp
 }
 
 /** Lifetime: a session cookie lives exactly as long as the credential it carries, never longer. */
-export function sessionCookieWrite(cookie: SessionCookie, value: string, expiresAt: Date, now: number): CookieWrite {
+export function sessionCookieWrite(cookie: SessionCookie | PathCookie, value: string, expiresAt: Date, now: number): CookieWrite {
   return { name: cookie.name, value, ...cookie.attributes, maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now) / 1000)) };
 }
 
@@ -54,7 +60,7 @@ export function sessionCookieWrite(cookie: SessionCookie, value: string, expires
  * attributes matter: a browser ignores a `__Secure-`/`__Host-` cookie (even a
  * deletion) that lacks Secure. Pass `name` for one of Auth.js's chunks.
  */
-export function expiredCookieWrite(cookie: SessionCookie, name: string = cookie.name): CookieWrite {
+export function expiredCookieWrite(cookie: SessionCookie | PathCookie, name: string = cookie.name): CookieWrite {
   return { name, value: "", ...cookie.attributes, maxAge: 0 };
 }
 
@@ -71,3 +77,28 @@ export function cookiePairBytes(name: string, value: string): number {
 
 /** Largest cookie value we will even try to parse: browsers cap a cookie at 4096 bytes. */
 export const MAX_COOKIE_VALUE_BYTES = 4096;
+
+/**
+ * jwt-refresh's refresh-token cookie, described once like the session cookies.
+ * It is sent to the refresh endpoint only (`path`), so it never rides along on
+ * ordinary API requests; SameSite=Strict, so only this app's own pages send
+ * it. Over https it is Secure with the `__Secure-` prefix (`__Host-` would
+ * require Path=/).
+ */
+export const REFRESH_COOKIE = { base: "lab-jwt-refresh", securePrefix: "__Secure-" } as const;
+
+export interface PathCookie {
+  readonly name: string;
+  readonly attributes: { readonly httpOnly: true; readonly secure: boolean; readonly sameSite: "strict"; readonly path: string };
+}
+
+export function describeRefreshCookie(
+  ctx: Pick<CredentialContext, "secure">,
+  path: string,
+  base: string = REFRESH_COOKIE.base,
+): PathCookie {
+  return {
+    name: ctx.secure ? `${REFRESH_COOKIE.securePrefix}${base}` : base,
+    attributes: { httpOnly: true, secure: ctx.secure, sameSite: "strict", path },
+  };
+}

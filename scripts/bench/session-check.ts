@@ -17,7 +17,7 @@ import { createJwtStrategy } from "@/lib/server/strategies/jwt";
 import { createNextAuthStrategy } from "@/lib/server/strategies/nextauth";
 import { createStatefulStrategy } from "@/lib/server/strategies/stateful";
 import { systemClock, type SessionStrategy } from "@/lib/server/strategies/types";
-import { TTL_PROFILES } from "@/lib/server/ttl-profiles";
+import { TTL_PROFILES } from "@/lib/catalog/lifetimes";
 
 const DATABASE_URL = (process.env.DATABASE_URL ??= "file:./data/bench.db");
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2000);

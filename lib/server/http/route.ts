@@ -1,14 +1,18 @@
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
-import { getStrategy, type SessionStrategy } from "@/lib/server/strategies";
+import { MATRIX_PROFILE_HEADER, MATRIX_PROFILE_VALUE } from "@/lib/catalog/lifetimes";
+import { formatServerTiming, type PhaseTiming, type TimingPhase } from "@/lib/catalog/server-timing";
+import { isVariantId, VARIANT_IDS, VARIANTS } from "@/lib/catalog/variants";
+import { getStrategy, type ProfileSelection, type SessionStrategy } from "@/lib/server/strategies";
 import type { SessionInfo, SessionUser } from "@/lib/server/strategies/types";
-import { isStrategyId } from "@/lib/strategies";
+import { measure } from "@/lib/server/timing";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/api-errors";
 import { contextFromRequest, isSameOriginRequest, type CredentialContext } from "./credential-context";
 
-// Every API route goes through apiRoute(): strategy lookup, CSRF check,
+// Every API route goes through apiRoute(): variant lookup, CSRF check,
 // bounded JSON parsing, zod validation, authentication and authorization on
-// the server for every request, JSON errors, and Cache-Control: no-store.
+// the server for every request, JSON errors, Cache-Control: no-store, and the
+// session check's cost in a Server-Timing header.
 
 /** An error answer: `code` (lib/api-errors.ts) decides the status; the message is the human sentence. */
 export class ApiError extends Error {
@@ -49,6 +53,23 @@ interface EndpointSpec<A extends Access, S extends z.ZodType | undefined> {
 
 export function endpoint<A extends Access, S extends z.ZodType | undefined = undefined>(spec: EndpointSpec<A, S>) {
   return spec as unknown as EndpointSpec<Access, z.ZodType | undefined>;
+}
+
+/** Adds one phase's Server-Timing entries (lib/catalog/server-timing.ts) to a response. */
+export function addServerTiming(res: Response, phase: TimingPhase, timing: PhaseTiming): void {
+  res.headers.append("Server-Timing", formatServerTiming(phase, timing));
+}
+
+/**
+ * The TTL profile a request asks for: the process's, or the matrix profile
+ * via its header. Any other value is refused rather than ignored, so a typo
+ * never silently runs with production lifetimes.
+ */
+function profileSelection(req: NextRequest): ProfileSelection {
+  const value = req.headers.get(MATRIX_PROFILE_HEADER);
+  if (value === null) return "process";
+  if (value.trim().toLowerCase() === MATRIX_PROFILE_VALUE) return MATRIX_PROFILE_VALUE;
+  throw new ApiError("invalid_profile", `${MATRIX_PROFILE_HEADER} accepts only "${MATRIX_PROFILE_VALUE}".`);
 }
 
 export function json(body: unknown, status = 200): NextResponse {
@@ -128,19 +149,29 @@ export function apiRoute(specs: Partial<Record<Method, EndpointSpec<Access, z.Zo
 async function run(spec: EndpointSpec<Access, z.ZodType | undefined>, req: NextRequest, route: RouteContext): Promise<Response> {
   const ctx = contextFromRequest(req);
   if (!ctx) return errorResponse("bad_host", "Malformed Host header.");
+  // Reported on every response that ran a session check, errors included (a refused replay has a cost too).
+  let checkTiming: PhaseTiming | null = null;
+  const finish = (res: NextResponse) => {
+    if (checkTiming) addServerTiming(res, "session", checkTiming);
+    return ctx.applyTo(res);
+  };
   try {
     const rawParams = await route.params;
     const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
-    if (!isStrategyId(params.strategy)) throw new ApiError("not_found", "Unknown strategy. Use stateful, cookie, jwt or nextauth.");
-    const strategy = getStrategy(params.strategy);
+    if (!isVariantId(params.strategy))
+      throw new ApiError("not_found", `Unknown strategy or variant. Use one of ${VARIANT_IDS.join(", ")}.`);
+    const strategy = getStrategy(params.strategy, profileSelection(req));
 
-    if (req.method !== "GET" && strategy.transport === "cookie" && !isSameOriginRequest(req.headers, ctx.origin)) {
+    // Variants with any cookie credential (jwt-refresh's refresh cookie included) only take writes from this app's origin.
+    if (req.method !== "GET" && VARIANTS[strategy.id].originCheck && !isSameOriginRequest(req.headers, ctx.origin)) {
       throw new ApiError("csrf", "Cross-origin request refused (CSRF protection).");
     }
     const args: Record<string, unknown> = { req, ctx, strategy, params };
     // Who is asking comes first: an anonymous caller learns nothing about the body's rules.
     if (spec.access !== "public") {
-      const { session, user } = await strategy.validate(ctx);
+      const { result, timing } = await measure(() => strategy.validate(ctx));
+      checkTiming = timing;
+      const { session, user } = result;
       if (!session) throw new ApiError("not_signed_in", "Not signed in, or the session is no longer valid.");
       if (spec.access === "admin" && user.role !== "admin") throw new ApiError("forbidden", "Admins only.");
       args.session = session;
@@ -149,10 +180,10 @@ async function run(spec: EndpointSpec<Access, z.ZodType | undefined>, req: NextR
     if (spec.body) args.body = await readJsonBody(req, spec.body);
     const res = await spec.handler(args as never);
     res.headers.set("Cache-Control", "no-store");
-    return ctx.applyTo(res as NextResponse);
+    return finish(res as NextResponse);
   } catch (error) {
-    if (error instanceof ApiError) return ctx.applyTo(errorResponse(error.code, error.message, error.extra));
+    if (error instanceof ApiError) return finish(errorResponse(error.code, error.message, error.extra));
     console.error("[api] unexpected error", req.method, req.nextUrl.pathname, error);
-    return ctx.applyTo(errorResponse("internal", "Internal error."));
+    return finish(errorResponse("internal", "Internal error."));
   }
 }

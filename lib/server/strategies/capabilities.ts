@@ -1,15 +1,18 @@
-import { STRATEGIES, type StrategyId } from "@/lib/strategies";
-import type { SessionCapabilities } from "./types";
+import { VARIANTS, type VariantCapabilityName, type VariantId } from "@/lib/catalog/variants";
+import type { Capability } from "./types";
+
+/** A capability the variant does not have: not supported, with the catalog's one-line reason (the 501's error). */
+export function unsupported(id: VariantId, name: VariantCapabilityName): Capability<never> {
+  const entry = VARIANTS[id].capabilities[name];
+  return { supported: false, reason: entry === true ? `${id} cannot ${name}` : entry };
+}
 
 /** A stateless strategy's capabilities: none, each with the reason from the shared catalog. */
-export function statelessCapabilities(id: StrategyId): SessionCapabilities {
-  const reason = (name: keyof SessionCapabilities) => {
-    const entry = STRATEGIES[id].capabilities[name];
-    return entry === true ? `${id} cannot ${name}` : entry;
-  };
+export function statelessCapabilities(id: VariantId) {
   return {
-    listSessions: { supported: false, reason: reason("listSessions") },
-    revokeSession: { supported: false, reason: reason("revokeSession") },
-    revokeAllSessions: { supported: false, reason: reason("revokeAllSessions") },
+    listSessions: unsupported(id, "listSessions"),
+    revokeSession: unsupported(id, "revokeSession"),
+    revokeAllSessions: unsupported(id, "revokeAllSessions"),
+    refresh: unsupported(id, "refresh"),
   };
 }

@@ -11,11 +11,23 @@ import {
 } from "@/lib/server/cookies";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
+import type { SessionVersionStore } from "@/lib/server/stores";
+import type { VariantId } from "@/lib/catalog/variants";
 import { ROLES } from "@/lib/strategies";
 import { statelessCapabilities } from "./capabilities";
-import { NO_SESSION, type Clock, type Credentials, type SessionResult, type SessionStrategy, type SessionUser } from "./types";
+import {
+  NO_SESSION,
+  type Clock,
+  type Credentials,
+  type SessionInfo,
+  type SessionResult,
+  type SessionStrategy,
+  type SessionUser,
+} from "./types";
 
 export interface CookieOptions {
+  /** The variant this instance serves (default `cookie`). */
+  id?: VariantId;
   clock: Clock;
   /** Seal lifetime, seconds. */
   ttlSeconds: number;
@@ -24,18 +36,28 @@ export interface CookieOptions {
   verifyCredentials: (c: Credentials) => Promise<CredentialCheck>;
   /** Which cookie carries the seal (default: SESSION_COOKIES.cookie). */
   cookie?: SessionCookieSpec;
+  /**
+   * The version-check switch (cookie-version): the seal carries the user's
+   * sessionVersion, compared with this store on every request, so a bump
+   * (revoke all, password change, disable) ends every older seal.
+   */
+  versionCheck?: SessionVersionStore;
 }
 
 // What is sealed into the cookie. Encrypted, so the name and role are not
 // readable by the browser, but they are a copy: they go stale until re-sealed.
-const sealedSession = z.object({
-  uid: z.string().min(1),
-  name: z.string(),
-  role: z.enum(ROLES),
-  iat: z.number().int(),
-  exp: z.number().int(),
-});
-type SealedSession = z.infer<typeof sealedSession>;
+// Strict: a seal of one variant is never read as another's (their passwords are the same).
+const sealedSession = z
+  .object({
+    uid: z.string().min(1),
+    name: z.string(),
+    role: z.enum(ROLES),
+    iat: z.number().int(),
+    exp: z.number().int(),
+  })
+  .strict();
+const versionedSession = sealedSession.extend({ sv: z.number().int() }).strict();
+type SealedSession = z.infer<typeof sealedSession> & { sv?: number };
 
 /**
  * iron-session's stateless model: the session is the cookie. Validation is a
@@ -43,14 +65,18 @@ type SealedSession = z.infer<typeof sealedSession>;
  * sealed cookie cannot be revoked before it expires.
  */
 export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
-  const { clock, ttlSeconds, password } = opts;
+  const { clock, ttlSeconds, password, versionCheck } = opts;
+  const id = opts.id ?? "cookie";
   const cookieSpec = opts.cookie ?? SESSION_COOKIES.cookie;
+  const schema = versionCheck ? versionedSession : sealedSession;
+  // The version each validated session was sealed with, for reissue() (never serialised into the API's session object).
+  const sealedVersions = new WeakMap<SessionInfo, number>();
 
-  async function seal(ctx: CredentialContext, user: SessionUser, keep?: { iat: number; exp: number }) {
+  async function seal(ctx: CredentialContext, user: SessionUser, version: number | undefined, keep?: { iat: number; exp: number }) {
     const now = clock.now();
     const iat = keep?.iat ?? Math.floor(now / 1000);
     const exp = keep?.exp ?? iat + ttlSeconds;
-    const payload: SealedSession = { uid: user.id, name: user.name, role: user.role, iat, exp };
+    const payload: SealedSession = { uid: user.id, name: user.name, role: user.role, iat, exp, ...(versionCheck ? { sv: version } : {}) };
     const value = await sealData(payload, { password, ttl: ttlSeconds });
     const expiresAt = new Date(exp * 1000);
     ctx.setCookie(sessionCookieWrite(describeSessionCookie(ctx, cookieSpec), value, expiresAt, now));
@@ -68,30 +94,32 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
     } catch {
       return NO_SESSION; // malformed seals throw rather than returning {}
     }
-    const parsed = sealedSession.safeParse(data);
+    const parsed = schema.safeParse(data);
     if (!parsed.success) return NO_SESSION;
-    const s = parsed.data;
+    const s: SealedSession = parsed.data;
     if (clock.now() >= s.exp * 1000) return NO_SESSION;
-    return {
-      session: {
-        strategy: "cookie",
-        id: null,
-        issuedAt: new Date(s.iat * 1000),
-        expiresAt: new Date(s.exp * 1000),
-        credentialBytes: cookiePairBytes(name, value),
-      },
-      user: { id: s.uid, name: s.name, role: s.role },
+    // The mitigation: one indexed read per request. A bump since sealing (or a disabled account) ends the seal.
+    if (versionCheck && (await versionCheck.get(s.uid)) !== s.sv) return NO_SESSION;
+    const session: SessionInfo = {
+      strategy: id,
+      id: null,
+      issuedAt: new Date(s.iat * 1000),
+      expiresAt: new Date(s.exp * 1000),
+      credentialBytes: cookiePairBytes(name, value),
     };
+    if (s.sv !== undefined) sealedVersions.set(session, s.sv);
+    return { session, user: { id: s.uid, name: s.name, role: s.role } };
   }
 
   return {
-    id: "cookie",
+    id,
     transport: "cookie",
 
     async signIn(credentials, ctx) {
       const check = await opts.verifyCredentials(credentials);
       if (!check.ok) return check;
-      const expiresAt = await seal(ctx, check.user);
+      // The version read with the password hash: a bump after that check already ends this seal.
+      const expiresAt = await seal(ctx, check.user, check.sessionVersion);
       return { ok: true, user: check.user, expiresAt };
     },
 
@@ -104,15 +132,34 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
 
     // Fresh claims, same iat and exp: a re-seal must not extend the session
     // (iron-session's own save() would restart the ttl).
-    async reissue(ctx, current) {
+    async reissue(ctx, current, options) {
       const toSeconds = (d: Date) => Math.floor(d.getTime() / 1000);
-      const expiresAt = await seal(ctx, current.user, {
+      let version: number | undefined;
+      if (versionCheck) {
+        // Keep the sealed version (a bump meanwhile must still end this seal), unless told to adopt the new one.
+        const adopted = options?.adoptSessionVersion ? await versionCheck.get(current.user.id) : sealedVersions.get(current.session);
+        if (adopted === null || adopted === undefined) return {};
+        version = adopted;
+      }
+      const expiresAt = await seal(ctx, current.user, version, {
         iat: toSeconds(current.session.issuedAt),
         exp: toSeconds(current.session.expiresAt),
       });
       return { expiresAt };
     },
 
-    capabilities: statelessCapabilities("cookie"),
+    capabilities: versionCheck
+      ? {
+          ...statelessCapabilities(id),
+          // A bump ends every seal of the user; how many existed is unknowable.
+          revokeAllSessions: {
+            supported: true,
+            run: async (userId) => {
+              await versionCheck.bump(userId);
+              return null;
+            },
+          },
+        }
+      : statelessCapabilities(id),
   };
 }

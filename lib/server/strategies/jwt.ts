@@ -1,21 +1,56 @@
 import { randomBytes, webcrypto } from "node:crypto";
-import { errors, jwtVerify, SignJWT } from "jose";
+import { errors, jwtVerify, SignJWT, type JWTVerifyOptions } from "jose";
 import { z } from "zod";
+import type { RefreshTtl } from "@/lib/catalog/lifetimes";
+import type { VariantId } from "@/lib/catalog/variants";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
+import { describeRefreshCookie, expiredCookieWrite, MAX_COOKIE_VALUE_BYTES, sessionCookieWrite } from "@/lib/server/cookies";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
+import type { DenylistStore, RefreshFamilyStore, SessionVersionStore } from "@/lib/server/stores";
 import { ROLES } from "@/lib/strategies";
 import { statelessCapabilities } from "./capabilities";
-import { NO_SESSION, type Clock, type Credentials, type SessionResult, type SessionStrategy, type SessionUser } from "./types";
+import { createRefreshTokens } from "./refresh-tokens";
+import {
+  NO_SESSION,
+  type Clock,
+  type Credentials,
+  type SessionCapabilities,
+  type SessionInfo,
+  type SessionResult,
+  type SessionStrategy,
+  type SessionUser,
+} from "./types";
 
 export interface JwtOptions {
+  /** The variant this instance serves (default `jwt`); it also names the audience, so tokens never cross variants. */
+  id?: VariantId;
   clock: Clock;
-  /** Token lifetime, seconds. */
+  /** Token lifetime, seconds (with `refresh`, the access token's lifetime comes from `refresh.lifetimes`). */
   ttlSeconds: number;
   /** HMAC secret, ≥ 256 bits. */
   secret: string;
   verifyCredentials: (c: Credentials) => Promise<CredentialCheck>;
   issuer?: string;
   audience?: string;
+  /**
+   * The denylist switch (jwt-denylist): every verification also asks the
+   * denylist about the token's jti; sign-out adds it until the token expires.
+   */
+  denylist?: DenylistStore;
+  /**
+   * The refresh switch (jwt-refresh): short access tokens carrying a `sid`
+   * (their refresh family) and a rotating refresh token in an HttpOnly cookie
+   * sent only to `cookiePath`.
+   */
+  refresh?: {
+    families: RefreshFamilyStore;
+    versions: SessionVersionStore;
+    lifetimes: RefreshTtl;
+    /** The refresh endpoint's path, e.g. /api/jwt-refresh/refresh: the cookie is sent there only. */
+    cookiePath: string;
+    /** The refresh cookie's name over http (default REFRESH_COOKIE.base). */
+    cookieBase?: string;
+  };
 }
 
 // One algorithm, pinned: the verifier never lets the token's header choose.
@@ -31,67 +66,85 @@ const claimsSchema = z.object({
   role: z.enum(ROLES),
   iat: z.number().int(),
   exp: z.number().int(),
-  jti: z.string().min(1),
+  jti: z.string().min(1).max(64),
+  sid: z.string().min(1).max(64).optional(),
 });
+type Claims = z.infer<typeof claimsSchema>;
 
 /**
  * A signed JWT held by client JS and sent as `Authorization: Bearer`. This is
  * where the jwt strategy verifies a token: `verify()` below.
  */
 export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(token: string): Promise<SessionResult> } {
-  const { clock, ttlSeconds } = opts;
+  const { clock, denylist, refresh } = opts;
+  const id = opts.id ?? "jwt";
+  const ttlSeconds = refresh ? refresh.lifetimes.access : opts.ttlSeconds;
   const issuer = opts.issuer ?? "session-lab";
-  const audience = opts.audience ?? "session-lab:api";
+  const audience = opts.audience ?? (id === "jwt" ? "session-lab:api" : `session-lab:api:${id}`);
   // Imported once as a non-extractable WebCrypto key: jose verifies about twice
   // as fast with it as with a KeyObject or raw bytes (npm run bench).
   const keyPromise = webcrypto.subtle.importKey("raw", Buffer.from(opts.secret, "utf8"), { name: "HMAC", hash: "SHA-256" }, false, [
     "sign",
     "verify",
   ]);
+  const refreshTokens = refresh && createRefreshTokens({ clock, secret: opts.secret, ...refresh });
+  const refreshCookie = (ctx: CredentialContext) => describeRefreshCookie(ctx, refresh!.cookiePath, refresh?.cookieBase);
+  // The claims behind each validated session, for reissue() and sign-out (never serialised into the API's session object).
+  const verifiedClaims = new WeakMap<SessionInfo, Claims>();
 
-  async function issue(user: SessionUser, keepExp?: Date): Promise<{ token: string; expiresAt: Date }> {
+  async function issue(
+    user: SessionUser,
+    keep: { exp?: number; jti?: string; sid?: string } = {},
+  ): Promise<{ token: string; expiresAt: Date }> {
     const iat = Math.floor(clock.now() / 1000);
-    const exp = keepExp ? Math.floor(keepExp.getTime() / 1000) : iat + ttlSeconds;
-    const token = await new SignJWT({ name: user.name, role: user.role })
+    const exp = keep.exp ?? iat + ttlSeconds;
+    const jwt = new SignJWT({ name: user.name, role: user.role, ...(keep.sid ? { sid: keep.sid } : {}) })
       .setProtectedHeader({ alg: JWT_ALGORITHM, typ: JWT_TYPE })
       .setSubject(user.id)
       .setIssuer(issuer)
       .setAudience(audience)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
-      .setJti(randomBytes(16).toString("base64url"))
-      .sign(await keyPromise);
-    return { token, expiresAt: new Date(exp * 1000) };
+      .setJti(keep.jti ?? randomBytes(16).toString("base64url"));
+    return { token: await jwt.sign(await keyPromise), expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Signature and claims only: what the plain jwt strategy trusts. `ignoreExpiry` is for sign-out. */
+  async function verifyClaims(token: string, ignoreExpiry = false): Promise<Claims | null> {
+    const options: JWTVerifyOptions = {
+      algorithms: [JWT_ALGORITHM],
+      issuer,
+      audience,
+      typ: JWT_TYPE,
+      requiredClaims: ["sub", "iat", "exp", "jti"],
+      clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS,
+      currentDate: new Date(clock.now()),
+    };
+    try {
+      const { payload } = await jwtVerify(token, await keyPromise, ignoreExpiry ? { ...options, currentDate: new Date(0) } : options);
+      const claims = claimsSchema.safeParse(payload);
+      if (!claims.success || (refresh && !claims.data.sid)) return null;
+      return claims.data;
+    } catch (error) {
+      if (error instanceof errors.JOSEError || error instanceof TypeError) return null;
+      throw error;
+    }
   }
 
   async function verify(token: string): Promise<SessionResult> {
-    try {
-      const { payload } = await jwtVerify(token, await keyPromise, {
-        algorithms: [JWT_ALGORITHM],
-        issuer,
-        audience,
-        typ: JWT_TYPE,
-        requiredClaims: ["sub", "iat", "exp", "jti"],
-        clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS,
-        currentDate: new Date(clock.now()),
-      });
-      const claims = claimsSchema.safeParse(payload);
-      if (!claims.success) return NO_SESSION;
-      const c = claims.data;
-      return {
-        session: {
-          strategy: "jwt",
-          id: null,
-          issuedAt: new Date(c.iat * 1000),
-          expiresAt: new Date(c.exp * 1000),
-          credentialBytes: Buffer.byteLength(`Authorization: Bearer ${token}`),
-        },
-        user: { id: c.sub, name: c.name, role: c.role },
-      };
-    } catch (error) {
-      if (error instanceof errors.JOSEError || error instanceof TypeError) return NO_SESSION;
-      throw error;
-    }
+    const c = await verifyClaims(token);
+    if (!c) return NO_SESSION;
+    // The denylist switch: one lookup by (issuer, jti), so every encoding of a revoked token stays revoked.
+    if (denylist && (await denylist.has(issuer, c.jti))) return NO_SESSION;
+    const session: SessionInfo = {
+      strategy: id,
+      id: c.sid ?? null,
+      issuedAt: new Date(c.iat * 1000),
+      expiresAt: new Date(c.exp * 1000),
+      credentialBytes: Buffer.byteLength(`Authorization: Bearer ${token}`),
+    };
+    verifiedClaims.set(session, c);
+    return { session, user: { id: c.sub, name: c.name, role: c.role } };
   }
 
   function bearerToken(ctx: CredentialContext): string | null {
@@ -101,14 +154,72 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(
     return match?.[1] ?? null;
   }
 
+  function capabilities(): SessionCapabilities {
+    if (!refresh || !refreshTokens) return statelessCapabilities(id);
+    const { families, versions } = refresh;
+    return {
+      listSessions: {
+        supported: true,
+        async run(userId, currentSessionId) {
+          const rows = await families.listForUser(userId, new Date(clock.now()));
+          return rows.map((f) => ({
+            id: f.id,
+            createdAt: f.createdAt,
+            lastSeenAt: f.lastUsedAt,
+            expiresAt: f.expiresAt,
+            userAgent: f.userAgent,
+            current: f.id === currentSessionId,
+          }));
+        },
+      },
+      // Ends the family: no more refreshes. Its current access token runs out within its short lifetime.
+      revokeSession: { supported: true, run: (userId, familyId) => families.delete(familyId, userId) },
+      revokeAllSessions: {
+        supported: true,
+        async run(userId, keepFamilyId) {
+          // A bump also ends the user's version-checked credentials of other variants ("revoke all" means all).
+          const version = await versions.bump(userId);
+          return families.deleteForUser(userId, keepFamilyId && version !== null ? { id: keepFamilyId, sessionVersion: version } : null);
+        },
+      },
+      refresh: {
+        supported: true,
+        async run(ctx) {
+          const cookie = refreshCookie(ctx);
+          const presented = ctx.cookie(cookie.name);
+          if (!presented) return { ok: false, reason: "missing" };
+          const result = presented.length <= MAX_COOKIE_VALUE_BYTES ? await refreshTokens.exchange(presented) : null;
+          if (!result?.ok) {
+            ctx.setCookie(expiredCookieWrite(cookie));
+            return { ok: false, reason: result?.reason ?? "invalid" };
+          }
+          const { family, refreshToken, user } = result;
+          const now = clock.now();
+          ctx.setCookie(sessionCookieWrite(cookie, refreshToken, family.expiresAt, now));
+          // Never longer than the family's own profile, nor past its absolute end.
+          const lifetime = Math.min(family.accessSeconds, ttlSeconds);
+          const exp = Math.floor(Math.min(now + lifetime * 1000, family.absoluteExpiresAt.getTime()) / 1000);
+          const { token, expiresAt } = await issue(user, { sid: family.id, exp });
+          return { ok: true, user, token, expiresAt };
+        },
+      },
+    };
+  }
+
   return {
-    id: "jwt",
+    id,
     transport: "bearer",
 
-    async signIn(credentials) {
+    async signIn(credentials, ctx) {
       const check = await opts.verifyCredentials(credentials);
       if (!check.ok) return check;
-      const { token, expiresAt } = await issue(check.user);
+      if (!refreshTokens || !refresh) {
+        const { token, expiresAt } = await issue(check.user);
+        return { ok: true, user: check.user, token, expiresAt };
+      }
+      const { family, refreshToken } = await refreshTokens.start(check.user, check.sessionVersion, ctx.userAgent);
+      ctx.setCookie(sessionCookieWrite(refreshCookie(ctx), refreshToken, family.expiresAt, clock.now()));
+      const { token, expiresAt } = await issue(check.user, { sid: family.id });
       return { ok: true, user: check.user, token, expiresAt };
     },
 
@@ -117,15 +228,37 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(
       return token ? verify(token) : NO_SESSION;
     },
 
-    // The server holds nothing: the client drops its copy. Any copy elsewhere works until exp.
-    async signOut() {},
+    // Plain jwt: the server holds nothing, the client drops its copy and any
+    // other copy works until exp. The switches end what they can.
+    async signOut(ctx) {
+      const token = bearerToken(ctx);
+      if (refresh) {
+        ctx.setCookie(expiredCookieWrite(refreshCookie(ctx)));
+        // The refresh cookie is never sent here (its path is the refresh endpoint): the access
+        // token's sid names the family. An authentic but expired access token may still end it.
+        const claims = token ? await verifyClaims(token, true) : null;
+        if (claims?.sid) await refresh.families.delete(claims.sid, claims.sub);
+      }
+      if (denylist && token) {
+        const claims = await verifyClaims(token);
+        // Denied until the verifier would refuse it anyway (exp plus its clock tolerance).
+        if (claims) await denylist.add(issuer, claims.jti, new Date((claims.exp + JWT_CLOCK_TOLERANCE_SECONDS) * 1000));
+      }
+    },
 
-    // Fresh claims, same exp: a re-issued token never outlives the one it replaces.
+    // Fresh claims, same exp: a re-issued token never outlives the one it
+    // replaces. With the denylist it also keeps the jti, so signing out with
+    // either copy ends both; with refresh it keeps the family.
     async reissue(_ctx, current) {
-      return issue(current.user, current.session.expiresAt);
+      const claims = verifiedClaims.get(current.session);
+      return issue(current.user, {
+        exp: Math.floor(current.session.expiresAt.getTime() / 1000),
+        ...(denylist && claims ? { jti: claims.jti } : {}),
+        ...(claims?.sid ? { sid: claims.sid } : {}),
+      });
     },
 
     verify,
-    capabilities: statelessCapabilities("jwt"),
+    capabilities: capabilities(),
   };
 }

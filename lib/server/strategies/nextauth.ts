@@ -1,22 +1,48 @@
+import { randomBytes } from "node:crypto";
 import { Auth, raw, skipCSRFCheck, type AuthConfig } from "@auth/core";
 import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "@auth/core/providers/credentials";
 import { z } from "zod";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
-import { cookiePairBytes, describeSessionCookie, expiredCookieWrite, MAX_COOKIE_VALUE_BYTES, SESSION_COOKIES } from "@/lib/server/cookies";
+import {
+  cookiePairBytes,
+  describeSessionCookie,
+  expiredCookieWrite,
+  MAX_COOKIE_VALUE_BYTES,
+  SESSION_COOKIES,
+  type SessionCookieSpec,
+} from "@/lib/server/cookies";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
+import type { SessionVersionStore } from "@/lib/server/stores";
+import type { VariantId } from "@/lib/catalog/variants";
 import { ROLES } from "@/lib/strategies";
 import { loginBody } from "@/lib/validation";
 import { statelessCapabilities } from "./capabilities";
 import { NO_SESSION, type Credentials as LoginCredentials, type SessionResult, type SessionStrategy } from "./types";
 
 export interface NextAuthOptions {
+  /** The variant this instance serves (default `nextauth`). */
+  id?: VariantId;
+  /** Its session cookie, when not Auth.js's default (SESSION_COOKIES.nextauth): a variant has its own. */
+  cookie?: SessionCookieSpec;
   /** Auth.js session maxAge, seconds (its default is 30 days). */
   ttlSeconds: number;
   secret: string;
   verifyCredentials: (c: LoginCredentials) => Promise<CredentialCheck>;
   /** Current name and role, read when the app asks Auth.js to update the session; null ends it (missing or disabled user). */
   loadClaims: (userId: string) => Promise<{ name: string; role: string } | null>;
+  /**
+   * The re-read switch (nextauth-refresh): the jwt callback reads the user's
+   * name, role, disabled flag and sessionVersion on every read, so claims are
+   * never stale and a version bump ends every older token.
+   */
+  recheck?: SessionVersionStore;
+  /**
+   * Set on instances built for a shortened TTL profile (the matrix): their
+   * tokens carry it and are refused by any other instance, because Auth.js
+   * re-encodes a token with the reading instance's maxAge, which would lengthen it.
+   */
+  profileTag?: string;
 }
 
 export const AUTH_BASE_PATH = "/api/auth";
@@ -42,7 +68,8 @@ const sessionBody = z.object({
  * backs the standard Auth.js endpoints under /api/auth (app/api/auth/[...nextauth]).
  * Note: Auth.js reads Date.now() itself, so its clock cannot be swapped.
  */
-export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
+export function createNextAuthConfig(opts: NextAuthOptions, adoptionNonce = randomBytes(16).toString("hex")): AuthConfig {
+  const { recheck, profileTag } = opts;
   return {
     secret: opts.secret,
     basePath: AUTH_BASE_PATH,
@@ -69,18 +96,35 @@ export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
             if (check.reason === "disabled") throw new AccountDisabled();
             return null;
           }
-          return { id: check.user.id, name: check.user.name, role: check.user.role };
+          return { id: check.user.id, name: check.user.name, role: check.user.role, sessionVersion: check.sessionVersion };
         },
       }),
     ],
     callbacks: {
-      async jwt({ token, user, trigger }) {
+      async jwt({ token, user, trigger, session }) {
         // Only at sign-in is `user` present: its claims are copied once and go stale after.
         if (user) {
           token.sub = user.id;
           token.role = (user as { role?: string }).role;
           // Auth.js re-stamps `iat` on every re-encode; keep the real sign-in time.
           token.signedInAt = Math.floor(Date.now() / 1000);
+          // The version read with the password hash: a bump after that check already ends this token.
+          if (recheck) token.sv = (user as { sessionVersion?: number }).sessionVersion;
+          if (profileTag) token.lp = profileTag;
+        }
+        // Never lengthen a short-profile token (see profileTag).
+        if (token.lp !== undefined && token.lp !== profileTag) return null;
+        if (recheck && token.sub) {
+          // The mitigation: one indexed read per request. Missing, disabled or bumped ends the token.
+          const state = await recheck.getWithClaims(token.sub);
+          if (!state) return null;
+          // Only the server's own update() (a password change on this device) may carry the new version over.
+          const adopt = trigger === "update" && (session as { adopt?: unknown } | undefined)?.adopt === adoptionNonce;
+          if (adopt) token.sv = state.sessionVersion;
+          else if (token.sv !== state.sessionVersion) return null;
+          token.name = state.name;
+          token.role = state.role;
+          return token;
         }
         // The documented pattern for a rename is update() → trigger "update". We re-read
         // name and role from the database instead of trusting data the client sent;
@@ -104,10 +148,22 @@ export function createNextAuthConfig(opts: NextAuthOptions): AuthConfig {
 }
 
 export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy & { config: AuthConfig } {
-  const config = createNextAuthConfig(opts);
-  const rawConfig: AuthConfig = { ...config, raw, skipCSRFCheck } as AuthConfig;
+  const id = opts.id ?? "nextauth";
+  const adoptionNonce = randomBytes(16).toString("hex");
+  const config = createNextAuthConfig(opts, adoptionNonce);
+  const cookieSpec = opts.cookie ?? SESSION_COOKIES.nextauth;
   // Auth.js names and sets its session cookie itself; the description says what it does (a unit test checks).
-  const sessionCookie = (ctx: CredentialContext) => describeSessionCookie(ctx, SESSION_COOKIES.nextauth);
+  const sessionCookie = (ctx: CredentialContext) => describeSessionCookie(ctx, cookieSpec);
+  // Auth.js picks secure cookie names by the URL's scheme; a variant names its own session cookie for both.
+  const rawConfigs = [false, true].map(
+    (secure) =>
+      ({
+        ...config,
+        ...(opts.cookie ? { cookies: { sessionToken: { name: describeSessionCookie({ secure }, opts.cookie).name } } } : {}),
+        raw,
+        skipCSRFCheck,
+      }) as AuthConfig,
+  );
 
   /**
    * Call Auth.js the way next-auth's own signIn()/auth() do, and forward the
@@ -123,6 +179,7 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
       .join("; ");
     const headers = new Headers(init?.headers);
     headers.set("cookie", cookie);
+    const rawConfig = rawConfigs[ctx.secure ? 1 : 0]!;
     const response = (await Auth(new Request(`${ctx.origin}${AUTH_BASE_PATH}/${action}`, { ...init, headers }), rawConfig)) as unknown as {
       body?: unknown;
       redirect?: string;
@@ -151,7 +208,7 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
   };
 
   return {
-    id: "nextauth",
+    id,
     transport: "cookie",
     config,
 
@@ -193,16 +250,29 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
     },
 
     // next-auth's update(): a POST to the session endpoint, trigger "update" in the jwt callback.
-    async reissue(ctx) {
+    async reissue(ctx, _current, options) {
+      const data = options?.adoptSessionVersion ? { adopt: adoptionNonce } : {};
       const result = await readSession(ctx, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ data: {} }),
+        body: JSON.stringify({ data }),
       });
       return result.session ? { expiresAt: result.session.expiresAt } : {};
     },
 
-    capabilities: statelessCapabilities("nextauth"),
+    capabilities: opts.recheck
+      ? {
+          ...statelessCapabilities(id),
+          // A bump ends every token of the user at its next read; how many existed is unknowable.
+          revokeAllSessions: {
+            supported: true,
+            run: async (userId) => {
+              await opts.recheck!.bump(userId);
+              return null;
+            },
+          },
+        }
+      : statelessCapabilities(id),
   };
 
   /**
@@ -222,7 +292,7 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
     try {
       // Forward only the re-issued session token, not Auth.js's callback-url bookkeeping.
       const response = await callAuth(ctx, "session", init, isSessionCookie(ctx));
-      return toSessionResult(response.body, bytes);
+      return toSessionResult(id, response.body, bytes);
     } catch {
       return NO_SESSION;
     }
@@ -233,13 +303,13 @@ function withOnlyCookie(ctx: CredentialContext, name: string, value: string): Cr
   return { ...ctx, cookie: (n) => (n === name ? value : undefined), cookieNames: () => [name], setCookie: () => {} };
 }
 
-function toSessionResult(body: unknown, credentialBytes: number): SessionResult {
+function toSessionResult(id: VariantId, body: unknown, credentialBytes: number): SessionResult {
   const parsed = sessionBody.safeParse(body);
   if (!parsed.success) return NO_SESSION;
   const s = parsed.data;
   return {
     session: {
-      strategy: "nextauth",
+      strategy: id,
       id: null,
       issuedAt: new Date(s.signedInAt * 1000),
       expiresAt: new Date(s.expires),

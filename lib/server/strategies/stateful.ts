@@ -11,6 +11,7 @@ import {
 import * as sessions from "@/lib/server/data/sessions";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
+import { unsupported } from "./capabilities";
 import { NO_SESSION, type Clock, type Credentials, type SessionResult, type SessionStrategy } from "./types";
 
 export interface StatefulOptions {
@@ -135,6 +136,7 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
       },
       revokeSession: { supported: true, run: (userId, sessionId) => sessions.deleteUserSession(userId, sessionId) },
       revokeAllSessions: { supported: true, run: (userId, keep) => sessions.deleteUserSessions(userId, keep) },
+      refresh: unsupported("stateful", "refresh"),
     },
   };
 }

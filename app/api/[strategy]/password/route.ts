@@ -1,4 +1,4 @@
-import { getPasswordHash, updateUser } from "@/lib/server/data/users";
+import { getPasswordHash, getProfile, updateUser } from "@/lib/server/data/users";
 import { hashPassword, verifyPassword } from "@/lib/server/passwords";
 import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { passwordBody } from "@/lib/validation";
@@ -7,7 +7,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   POST: endpoint({
     access: "user",
     body: passwordBody,
-    async handler({ strategy, session, user, body }) {
+    async handler({ strategy, ctx, session, user, body }) {
       const stored = await getPasswordHash(user.id);
       if (!stored || !(await verifyPassword(body.currentPassword, stored))) {
         throw new ApiError("wrong_password", "The current password is not correct.");
@@ -16,7 +16,11 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       // Where the strategy can, a password change ends every other session.
       const revokeAll = strategy.capabilities.revokeAllSessions;
       if (revokeAll.supported) {
-        return json({ ok: true, otherSessionsEnded: await revokeAll.run(user.id, session.id) });
+        const ended = await revokeAll.run(user.id, session.id);
+        // Version-checked credentials all ended with the bump, this one too: re-issue it under the new version.
+        const fresh = await getProfile(user.id);
+        const reissued = fresh ? await strategy.reissue(ctx, { session, user: fresh }, { adoptSessionVersion: true }) : {};
+        return json({ ok: true, otherSessionsEnded: ended, ...reissued });
       }
       return json({ ok: true, otherSessionsEnded: null, note: revokeAll.reason });
     },
