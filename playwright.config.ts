@@ -1,5 +1,6 @@
 import { defineConfig } from "@playwright/test";
-import { STRATEGY_IDS, type StrategyId } from "./lib/strategies";
+import { MITIGATION_IDS, type VariantId } from "./lib/catalog/variants";
+import { STRATEGY_IDS } from "./lib/strategies";
 
 // End-to-end tests against a production build (`next build` runs first, see
 // scripts/test-all.sh). Debian's Chromium is used; Playwright never downloads
@@ -8,7 +9,7 @@ import { STRATEGY_IDS, type StrategyId } from "./lib/strategies";
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export default defineConfig<{ strategy: StrategyId }>({
+export default defineConfig<{ strategy: VariantId }>({
   testDir: "e2e",
   // The specs share the seeded demo users: one worker keeps them from racing each other.
   workers: 1,
@@ -34,7 +35,14 @@ export default defineConfig<{ strategy: StrategyId }>({
       ],
     },
   },
-  projects: STRATEGY_IDS.map((strategy) => ({ name: strategy, use: { strategy } })),
+  projects: [
+    // Every spec once per strategy (the route groups' UI and the HTTP contract)…
+    ...STRATEGY_IDS.map((strategy) => ({ name: strategy, use: { strategy }, testIgnore: /mitigations\.spec\.ts/ })),
+    // …the HTTP contract once per mitigation variant (they have no pages of their own)…
+    ...MITIGATION_IDS.map((strategy) => ({ name: strategy, use: { strategy }, testMatch: /api-contract\.spec\.ts/ })),
+    // …and what only the mitigations do (refresh, denylist, version checks, the matrix profile), once.
+    { name: "mitigations", testMatch: /mitigations\.spec\.ts/ },
+  ],
   webServer: {
     command: `npx tsx scripts/reset-demo.ts && npx next start -p ${PORT}`,
     url: `http://localhost:${PORT}/`,

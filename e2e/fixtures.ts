@@ -1,11 +1,17 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { DEFAULT_DEMO_PASSWORD } from "../lib/demo-accounts";
+import type { VariantId } from "../lib/catalog/variants";
 import type { StrategyId } from "../lib/strategies";
 
 export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
 
-/** Each Playwright project sets `strategy`; specs run once per strategy. */
+/** Each Playwright project sets `strategy`; the UI specs run once per strategy (the route groups). */
 export const test = base.extend<{ strategy: StrategyId }>({
+  strategy: ["stateful", { option: true }],
+});
+
+/** The API specs also run for each mitigation variant (see playwright.config.ts), so their `strategy` is any variant id. */
+export const apiTest = base.extend<{ strategy: VariantId }>({
   strategy: ["stateful", { option: true }],
 });
 

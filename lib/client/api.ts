@@ -1,35 +1,19 @@
 "use client";
 
 import { isErrorCode, type ErrorCode } from "@/lib/api-errors";
-import type { StrategyId } from "@/lib/strategies";
+import { VARIANTS, type VariantId } from "@/lib/catalog/variants";
+import { expiresSoon, refreshAccessToken, tokenStore, type StoredToken } from "./bearer-tokens";
 
-// The browser side of the JSON API. Cookie strategies send their cookie by
-// themselves; the jwt strategy adds the bearer token it keeps in localStorage,
-// which is exactly what makes it readable by any script on the page.
+// The browser side of the JSON API, for every variant. Cookie variants send
+// their cookie by themselves; bearer variants add the token they keep in
+// localStorage (lib/client/bearer-tokens.ts), which is exactly what makes it
+// readable by any script on the page. jwt-refresh renews its short access
+// token before it expires, and once more after a 401.
 
-const TOKEN_KEY = "session-lab.jwt";
+export type { StoredToken };
 
-export interface StoredToken {
-  token: string;
-  expiresAt: string;
-}
-
-export const jwtStorage = {
-  get(): StoredToken | null {
-    try {
-      const raw = window.localStorage.getItem(TOKEN_KEY);
-      return raw ? (JSON.parse(raw) as StoredToken) : null;
-    } catch {
-      return null;
-    }
-  },
-  set(value: StoredToken) {
-    window.localStorage.setItem(TOKEN_KEY, JSON.stringify(value));
-  },
-  clear() {
-    window.localStorage.removeItem(TOKEN_KEY);
-  },
-};
+/** The jwt strategy's token (the route group's pages use it directly). */
+export const jwtStorage = tokenStore("jwt");
 
 /**
  * A failure carries the server's `code` (lib/api-errors.ts): branch on it, never on `error`, which is for
@@ -38,32 +22,45 @@ export const jwtStorage = {
 export type ApiFailure = { ok: false; status: number; code: ErrorCode | null; error: string };
 export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailure;
 
-export async function api<T>(strategy: StrategyId, path: string, init: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (init.body !== undefined) headers["Content-Type"] = "application/json";
-  if (strategy === "jwt") {
-    const stored = jwtStorage.get();
-    if (stored) headers.Authorization = `Bearer ${stored.token}`;
+export async function api<T>(variant: VariantId, path: string, init: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
+  const info = VARIANTS[variant];
+  const bearer = info.transport === "bearer";
+  const refreshes = info.capabilities.refresh === true;
+  const store = tokenStore(variant);
+
+  async function send(token: string | null): Promise<Response | null> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (init.body !== undefined) headers["Content-Type"] = "application/json";
+    if (token) headers.Authorization = `Bearer ${token}`;
+    try {
+      return await fetch(`/api/${variant}${path}`, {
+        method: init.method ?? "GET",
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+    } catch {
+      return null;
+    }
   }
-  let res: Response;
-  try {
-    res = await fetch(`/api/${strategy}${path}`, {
-      method: init.method ?? "GET",
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      credentials: "same-origin",
-      cache: "no-store",
-    });
-  } catch {
-    return { ok: false, status: 0, code: null, error: "Network error: is the server running?" };
+
+  let stored = bearer ? store.get() : null;
+  if (refreshes && stored && expiresSoon(stored)) stored = (await refreshAccessToken(variant, stored.token)) ?? stored;
+  let res = await send(stored?.token ?? null);
+  // An access token can expire between the check and the request: renew once and retry.
+  if (refreshes && stored && res?.status === 401) {
+    const fresh = await refreshAccessToken(variant, stored.token);
+    if (fresh) res = await send(fresh.token);
   }
+  if (!res) return { ok: false, status: 0, code: null, error: "Network error: is the server running?" };
   const payload = (await res.json().catch(() => null)) as
     (T & { error?: string; code?: unknown; token?: string; expiresAt?: string }) | null;
   if (!res.ok) {
     const code = isErrorCode(payload?.code) ? payload.code : null;
     return { ok: false, status: res.status, code, error: payload?.error ?? `HTTP ${res.status}` };
   }
-  // A re-issued bearer token (e.g. after a rename) replaces the stored one.
-  if (strategy === "jwt" && payload?.token && payload.expiresAt) jwtStorage.set({ token: payload.token, expiresAt: payload.expiresAt });
+  // A new bearer token (sign-in, a re-issue after a rename) replaces the stored one.
+  if (bearer && payload?.token && payload.expiresAt) store.set({ token: payload.token, expiresAt: payload.expiresAt });
   return { ok: true, status: res.status, data: payload as T };
 }

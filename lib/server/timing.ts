@@ -10,7 +10,11 @@ import type { PhaseTiming } from "@/lib/catalog/server-timing";
 
 type Counter = PhaseTiming;
 
-const scope = new AsyncLocalStorage<Counter>();
+// One per process, on globalThis like the database client: Next.js bundles this
+// module into several chunks (instrumentation, each route), and the client
+// created by one must report to the scope opened by another.
+const holder = globalThis as typeof globalThis & { sessionLabLookupScope?: AsyncLocalStorage<Counter> };
+const scope = (holder.sessionLabLookupScope ??= new AsyncLocalStorage<Counter>());
 
 /** Runs `work` in a counting scope; returns its result and what it cost. */
 export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; timing: PhaseTiming }> {
