@@ -205,6 +205,16 @@ describe("jwt-refresh: short access token + rotating refresh token", () => {
     expect((await refresh(strategy, withCookie(other.jar.jar.get(COOKIE)))).ok).toBe(true); // the other device carries on
   });
 
+  it("signing in again from the same browser replaces its family instead of leaving it behind", async () => {
+    const { strategy } = setup();
+    const first = await signIn(strategy);
+    const again = memoryContext({ authorization: `Bearer ${first.token}` });
+    expect((await strategy.signIn({ email: user.email, password: TEST_PASSWORD }, again)).ok).toBe(true);
+    const rows = await families(user.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id).not.toBe(payload(first.token).sid);
+  });
+
   it("a copied access token keeps working after sign-out until its short expiry (what the catalog says)", async () => {
     const { strategy, clock } = setup();
     const { token } = await signIn(strategy);

@@ -217,6 +217,10 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(
         const { token, expiresAt } = await issue(check.user);
         return { ok: true, user: check.user, token, expiresAt };
       }
+      // The family this browser had (named by the access token it still sends) is replaced, not left to idle out.
+      const previous = bearerToken(ctx);
+      const previousClaims = previous ? await verifyClaims(previous, true) : null;
+      if (previousClaims?.sid) await refresh.families.delete(previousClaims.sid, previousClaims.sub);
       const { family, refreshToken } = await refreshTokens.start(check.user, check.sessionVersion, ctx.userAgent);
       ctx.setCookie(sessionCookieWrite(refreshCookie(ctx), refreshToken, family.expiresAt, clock.now()));
       const { token, expiresAt } = await issue(check.user, { sid: family.id });
