@@ -1,4 +1,5 @@
-import type { Role, StrategyId } from "@/lib/strategies";
+import type { VariantId } from "@/lib/catalog/variants";
+import type { Role } from "@/lib/strategies";
 
 // Shapes of the JSON API's responses as the browser receives them (dates as ISO strings).
 
@@ -11,7 +12,7 @@ export interface PublicUser {
 
 export interface MeResponse {
   user: PublicUser;
-  session: { strategy: StrategyId; id: string | null; issuedAt: string; expiresAt: string; credentialBytes: number };
+  session: { strategy: VariantId; id: string | null; issuedAt: string; expiresAt: string; credentialBytes: number };
   database: { name: string; role: Role; disabled: boolean } | null;
 }
 
