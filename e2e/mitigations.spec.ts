@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { APIRequestContext, APIResponse, Page } from "@playwright/test";
 import ts from "typescript";
+import { ERROR_STATUS, type ErrorCode } from "../lib/api-errors";
 import { CLOCK_TOLERANCE_SECONDS, MATRIX_PROFILE_HEADER, TTL_PROFILES } from "../lib/catalog/lifetimes";
 import { parseServerTiming } from "../lib/catalog/server-timing";
 import { VARIANT_IDS, VARIANTS, type VariantId } from "../lib/catalog/variants";
@@ -57,11 +58,13 @@ async function userId(admin: Device, variant: VariantId, email: string): Promise
   return users.find((u: { email: string }) => u.email === email).id;
 }
 
-async function expectJsonError(res: APIResponse, status: number) {
+async function expectJsonError(res: APIResponse, status: number, code: ErrorCode) {
   expect(res.status()).toBe(status);
   expect(res.headers()["content-type"]).toContain("application/json");
   const body = await res.json();
   expect(typeof body.error).toBe("string");
+  expect(body.code).toBe(code);
+  expect(ERROR_STATUS[code]).toBe(status);
   return body;
 }
 
@@ -76,11 +79,11 @@ test.describe("mitigations over HTTP", () => {
     expect((await thief.get("/api/jwt-denylist/me", { headers: here.headers })).status()).toBe(200);
     expect((await here.api.post("/api/jwt-denylist/logout", { headers: here.headers })).status()).toBe(200);
     const replay = await thief.get("/api/jwt-denylist/check", { headers: here.headers });
-    await expectJsonError(replay, 401);
+    await expectJsonError(replay, 401, "not_signed_in");
     expect(parseServerTiming(replay.headers()["server-timing"])?.db.count).toBe(1); // the refusal cost a lookup too
     expect((await thief.get("/api/jwt-denylist/me", { headers: there.headers })).status()).toBe(200);
     // And the plain jwt endpoint does not take the denied token either (its own audience).
-    await expectJsonError(await thief.get("/api/jwt/me", { headers: here.headers }), 401);
+    await expectJsonError(await thief.get("/api/jwt/me", { headers: here.headers }), 401, "not_signed_in");
     for (const d of [here, there]) await d.api.dispose();
     await thief.dispose();
   });
@@ -97,18 +100,18 @@ test.describe("mitigations over HTTP", () => {
       expect((await b.api.get(`/api/${variant}/me`)).status()).toBe(200);
       const everywhere = await a.api.post(`/api/${variant}/logout-all`);
       expect(await everywhere.json()).toEqual({ ok: true, sessionsEnded: null });
-      await expectJsonError(await b.api.get(`/api/${variant}/me`), 401);
+      await expectJsonError(await b.api.get(`/api/${variant}/me`), 401, "not_signed_in");
 
       const c = await signIn(playwright, baseURL!, variant);
       try {
         expect((await alice.api.post(`/api/cookie-version/admin/users/${bobId}/disable`, { data: { disabled: true } })).status()).toBe(200);
-        await expectJsonError(await c.api.get(`/api/${variant}/me`), 401);
+        await expectJsonError(await c.api.get(`/api/${variant}/me`), 401, "not_signed_in");
       } finally {
         expect((await alice.api.post(`/api/cookie-version/admin/users/${bobId}/disable`, { data: { disabled: false } })).status()).toBe(
           200,
         );
       }
-      await expectJsonError(await c.api.get(`/api/${variant}/me`), 401); // re-enabling revives nothing
+      await expectJsonError(await c.api.get(`/api/${variant}/me`), 401, "not_signed_in"); // re-enabling revives nothing
       for (const d of [a, b, c]) await d.api.dispose();
     }
     await alice.api.dispose();
@@ -127,7 +130,7 @@ test.describe("mitigations over HTTP", () => {
       const versioned = await signIn(playwright, baseURL!, "cookie-version");
       expect((await reread.api.get("/api/nextauth-refresh/admin/users")).status()).toBe(200);
       expect((await setRole("member")).status()).toBe(200);
-      await expectJsonError(await reread.api.get("/api/nextauth-refresh/admin/users"), 403);
+      await expectJsonError(await reread.api.get("/api/nextauth-refresh/admin/users"), 403, "forbidden");
       expect(VARIANTS["nextauth-refresh"].expected["role-demotion"].window).toBe("none");
       expect((await versioned.api.get("/api/cookie-version/admin/users")).status()).toBe(200);
       expect(VARIANTS["cookie-version"].expected["role-demotion"].window).toBe("credential");
@@ -179,9 +182,12 @@ test.describe("jwt-refresh over HTTP", () => {
 
     // After the grace window, the spent token is reuse: the family ends, the live token too.
     await new Promise((r) => setTimeout(r, (TTL_PROFILES.matrix.refresh.grace + 0.5) * 1000));
-    const reuse = await expectJsonError(await refreshWith(second), 401);
+    const reuse = await expectJsonError(await refreshWith(second), 401, "refresh_reused");
     expect(reuse).toMatchObject({ code: "refresh_reused", reason: "reused" });
-    expect(await expectJsonError(await refreshWith(third), 401)).toMatchObject({ code: "not_signed_in", reason: "revoked" });
+    expect(await expectJsonError(await refreshWith(third), 401, "not_signed_in")).toMatchObject({
+      code: "not_signed_in",
+      reason: "revoked",
+    });
     await device.api.dispose();
     await client.dispose();
   });
@@ -232,7 +238,7 @@ test.describe("jwt-refresh over HTTP", () => {
     ];
     for (const value of cookies) {
       const res = await client.post(REFRESH, { headers: { Cookie: `lab-jwt-refresh=${value}` } });
-      expect(await expectJsonError(res, 401), value.slice(0, 40)).toMatchObject({ code: "not_signed_in" });
+      expect(await expectJsonError(res, 401, "not_signed_in"), value.slice(0, 40)).toMatchObject({ code: "not_signed_in" });
     }
     const odd = [
       client.post(REFRESH), // no cookie
@@ -242,15 +248,16 @@ test.describe("jwt-refresh over HTTP", () => {
       client.post(REFRESH, { data: "x".repeat(20_000), headers: { "content-type": "text/plain" } }),
       client.post(`${REFRESH}?refresh_token=${live}`),
     ];
-    for (const res of await Promise.all(odd)) await expectJsonError(res, 401);
+    for (const res of await Promise.all(odd)) await expectJsonError(res, 401, "not_signed_in");
     // Cross-origin: refused before anything is read (the refresh token is a cookie credential).
     const crossOrigin: Record<string, string>[] = [{ Origin: "http://evil.test" }, { "Sec-Fetch-Site": "cross-site" }, { Origin: "null" }];
     for (const headers of crossOrigin) {
-      await expectJsonError(await client.post(REFRESH, { headers: { ...headers, Cookie: `lab-jwt-refresh=${live}` } }), 403);
+      await expectJsonError(await client.post(REFRESH, { headers: { ...headers, Cookie: `lab-jwt-refresh=${live}` } }), 403, "csrf");
     }
-    for (const method of ["GET", "PUT", "DELETE", "OPTIONS"]) await expectJsonError(await client.fetch(REFRESH, { method }), 405);
-    await expectJsonError(await client.post("/api/jwt-refreshx/refresh"), 404);
-    await expectJsonError(await client.post(REFRESH, { headers: { [MATRIX_PROFILE_HEADER]: "production" } }), 400);
+    for (const method of ["GET", "PUT", "DELETE", "OPTIONS"])
+      await expectJsonError(await client.fetch(REFRESH, { method }), 405, "method_not_allowed");
+    await expectJsonError(await client.post("/api/jwt-refreshx/refresh"), 404, "not_found");
+    await expectJsonError(await client.post(REFRESH, { headers: { [MATRIX_PROFILE_HEADER]: "production" } }), 400, "invalid_profile");
     // None of that spent the live token.
     expect((await client.post(REFRESH, { headers: { Cookie: `lab-jwt-refresh=${live}` } })).status()).toBe(200);
     await device.api.dispose();
@@ -266,21 +273,21 @@ test.describe("jwt-refresh over HTTP", () => {
     const { sessions } = await (await alice.api.get("/api/jwt-refresh/sessions", { headers: alice.headers })).json();
     const aliceFamily = sessions.find((s: { current: boolean }) => s.current).id;
     // Bob can neither see nor revoke Alice's family, nor use the admin revoke.
-    await expectJsonError(await bob.api.delete(`/api/jwt-refresh/sessions/${aliceFamily}`, { headers: bob.headers }), 404);
+    await expectJsonError(await bob.api.delete(`/api/jwt-refresh/sessions/${aliceFamily}`, { headers: bob.headers }), 404, "not_found");
     const bobId = await userId(alice, "jwt-refresh", "bob@example.com");
-    await expectJsonError(await bob.api.post(`/api/jwt-refresh/admin/users/${bobId}/revoke`, { headers: bob.headers }), 403);
+    await expectJsonError(await bob.api.post(`/api/jwt-refresh/admin/users/${bobId}/revoke`, { headers: bob.headers }), 403, "forbidden");
     expect((await refreshWith(alice.refreshCookie!)).status()).toBe(200);
 
     // Sign-out ends this family only.
     expect((await bob.api.post("/api/jwt-refresh/logout", { headers: bob.headers })).status()).toBe(200);
-    await expectJsonError(await refreshWith(bob.refreshCookie!), 401);
+    await expectJsonError(await refreshWith(bob.refreshCookie!), 401, "not_signed_in");
     const again = await refreshWith(bob2.refreshCookie!);
     expect(again.status()).toBe(200);
 
     // The admin's revoke ends the rest.
     const revoked = await alice.api.post(`/api/jwt-refresh/admin/users/${bobId}/revoke`, { headers: alice.headers });
     expect((await revoked.json()).sessionsEnded).toBeGreaterThanOrEqual(1);
-    await expectJsonError(await refreshWith(setCookies(again)["lab-jwt-refresh"]!), 401);
+    await expectJsonError(await refreshWith(setCookies(again)["lab-jwt-refresh"]!), 401, "not_signed_in");
     for (const d of [alice, bob, bob2]) await d.api.dispose();
     await client.dispose();
   });
@@ -303,7 +310,7 @@ test.describe("the matrix profile and Server-Timing", () => {
         headers: { [MATRIX_PROFILE_HEADER]: value },
         data: { email: "bob@example.com", password: DEMO_PASSWORD },
       });
-      expect((await expectJsonError(res, 400)).code).toBe("invalid_profile");
+      expect((await expectJsonError(res, 400, "invalid_profile")).code).toBe("invalid_profile");
     }
     await client.dispose();
   });
@@ -318,7 +325,7 @@ test.describe("the matrix profile and Server-Timing", () => {
     const withHeader = await bare(playwright, baseURL!, MATRIX);
     const without = await bare(playwright, baseURL!);
     expect((await withHeader.get("/api/nextauth/me", { headers: { Cookie: cookie } })).status()).toBe(200);
-    await expectJsonError(await without.get("/api/nextauth/me", { headers: { Cookie: cookie } }), 401);
+    await expectJsonError(await without.get("/api/nextauth/me", { headers: { Cookie: cookie } }), 401, "not_signed_in");
     for (const c of [device.api, withHeader, without]) await c.dispose();
   });
 

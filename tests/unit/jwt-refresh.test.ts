@@ -86,6 +86,20 @@ describe("jwt-refresh: short access token + rotating refresh token", () => {
     expect(session).toMatchObject({ strategy: "jwt-refresh", id: rows[0]!.id });
   });
 
+  it("over https the refresh cookie is Secure with the __Secure- prefix (a path-scoped cookie cannot be __Host-)", async () => {
+    const { strategy } = setup();
+    const ctx = memoryContext({ secure: true });
+    expect((await strategy.signIn({ email: user.email, password: TEST_PASSWORD }, ctx)).ok).toBe(true);
+    expect(ctx.writes.find((w) => w.name === `__Secure-${COOKIE}`)).toMatchObject({
+      secure: true,
+      httpOnly: true,
+      sameSite: "strict",
+      path: PATH,
+    });
+    const next = memoryContext({ secure: true, cookies: { [`__Secure-${COOKIE}`]: ctx.jar.get(`__Secure-${COOKIE}`)! } });
+    expect((await refresh(strategy, next)).ok).toBe(true);
+  });
+
   it("checks nothing per request: the access token alone is verified, with no store lookup", async () => {
     const { strategy } = setup();
     const { token } = await signIn(strategy);

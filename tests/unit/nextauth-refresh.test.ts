@@ -66,6 +66,16 @@ describe("nextauth-refresh: the jwt callback re-reads the user on every read", (
     expect(timing.db.count).toBe(VARIANTS["nextauth-refresh"].lookupsPerCheck);
   });
 
+  it("over https its cookie gets Auth.js's __Secure- prefix, as described in SESSION_COOKIES", async () => {
+    const { strategy } = setup();
+    const ctx = memoryContext({ secure: true });
+    expect((await strategy.signIn({ email: user.email, password: TEST_PASSWORD }, ctx)).ok).toBe(true);
+    const name = describeSessionCookie({ secure: true }, SESSION_COOKIES["nextauth-refresh"]).name;
+    expect(name).toBe("__Secure-authjs.nextauth-refresh.session-token");
+    expect(ctx.writes.find((w) => w.name === name)).toMatchObject({ secure: true, httpOnly: true });
+    expect((await strategy.validate(ctx)).session).not.toBeNull();
+  });
+
   it("serves the database's name and role on the next read (no staleness)", async () => {
     const { strategy } = setup();
     const device = copyOf(await signIn(strategy));
