@@ -5,24 +5,8 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { api, jwtStorage } from "@/lib/client/api";
 import type { PublicUser } from "@/lib/api-types";
+import { safeNext } from "@/lib/paths";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
-
-/**
- * Where to go after sign-in: only a path of this strategy on this origin (no
- * open redirect). The path is normalised first, so `/jwt/../x` cannot escape.
- */
-export function safeNext(strategy: StrategyId, next: string | null, origin = "http://app.invalid"): string {
-  const fallback = `/${strategy}`;
-  if (!next) return fallback;
-  let url: URL;
-  try {
-    url = new URL(next, origin);
-  } catch {
-    return fallback;
-  }
-  const inStrategy = url.pathname === fallback || url.pathname.startsWith(`${fallback}/`);
-  return url.origin === origin && inStrategy ? url.pathname + url.search : fallback;
-}
 
 function describeAuthJsError(error: string | null, code: string | null): string | null {
   if (!error) return null;
