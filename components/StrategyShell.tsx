@@ -1,34 +1,18 @@
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
-import { StrategyNav } from "./StrategyNav";
 
-function ShellHead({ strategy, nav }: { strategy: StrategyId; nav: boolean }) {
+/**
+ * A strategy's frame: its colour, its name and where its credential lives.
+ * Each `(strategy)` route group's layout renders it around every page of that
+ * strategy, sign-in included; the signed-in layout adds the section links.
+ */
+export function StrategyShell({ strategy, children }: { strategy: StrategyId; children: React.ReactNode }) {
   const info = STRATEGIES[strategy];
   return (
-    <div className="shell-head">
-      <div>
+    <div className="shell" data-strategy={strategy}>
+      <div className="shell-head">
         <h1>{info.label}</h1>
         <p className="muted">Credential: {info.credentialHome}</p>
       </div>
-      {nav && <StrategyNav strategy={strategy} />}
-    </div>
-  );
-}
-
-/** Frame of a signed-in strategy page: title, section links, sign-out. */
-export function StrategyShell({ strategy, children }: { strategy: StrategyId; children: React.ReactNode }) {
-  return (
-    <div className="shell" data-strategy={strategy}>
-      <ShellHead strategy={strategy} nav />
-      {children}
-    </div>
-  );
-}
-
-/** The same frame without section links, for the sign-in page. */
-export function StrategyShellPlain({ strategy, children }: { strategy: StrategyId; children: React.ReactNode }) {
-  return (
-    <div className="shell" data-strategy={strategy}>
-      <ShellHead strategy={strategy} nav={false} />
       {children}
     </div>
   );

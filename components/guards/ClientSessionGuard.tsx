@@ -2,7 +2,6 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useSyncExternalStore } from "react";
-import { StrategyShell } from "@/components/StrategyShell";
 import { jwtStorage } from "@/lib/client/api";
 import { loginPath } from "@/lib/paths";
 import type { StrategyId } from "@/lib/strategies";
@@ -24,7 +23,7 @@ export function ClientSessionGuard({ strategy, children }: { strategy: StrategyI
       router.replace(loginPath(strategy, pathname));
     }
   }, [router, pathname, strategy]);
-  return <StrategyShell strategy={strategy}>{ready ? children : <p className="muted">Checking your token…</p>}</StrategyShell>;
+  return ready ? children : <p className="muted">Checking your token…</p>;
 }
 
 function hasUnexpiredToken(): boolean {

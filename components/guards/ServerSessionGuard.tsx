@@ -1,7 +1,6 @@
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { loginPath, PATHNAME_HEADER } from "@/lib/paths";
-import { StrategyShell } from "@/components/StrategyShell";
 import { getCurrentSession } from "@/lib/server/session";
 import type { StrategyId } from "@/lib/strategies";
 
@@ -10,7 +9,7 @@ export async function ServerSessionGuard({ strategy, children }: { strategy: Str
   const { session } = await getCurrentSession(strategy);
   // proxy.ts passes the requested path along; the sign-in page only follows paths of this strategy.
   if (!session) redirect(loginPath(strategy, (await headers()).get(PATHNAME_HEADER) ?? undefined));
-  return <StrategyShell strategy={strategy}>{children}</StrategyShell>;
+  return <>{children}</>;
 }
 
 /** Server-side role check for admin pages (the API checks again on every call). */

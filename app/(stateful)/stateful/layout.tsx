@@ -1,0 +1,6 @@
+import { StrategyShell } from "@/components/StrategyShell";
+
+// The stateful frame around every page of this group, sign-in included.
+export default function Layout({ children }: { children: React.ReactNode }) {
+  return <StrategyShell strategy="stateful">{children}</StrategyShell>;
+}
