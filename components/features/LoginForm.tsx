@@ -1,28 +1,48 @@
 "use client";
 
-import { useRouter, useSearchParams } from "next/navigation";
+import { useSearchParams } from "next/navigation";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { api, jwtStorage } from "@/lib/client/api";
 import type { PublicUser } from "@/lib/api-types";
 import { safeNext } from "@/lib/paths";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
+import { failed, textField, type FormState } from "./forms";
+import { Message } from "./Status";
 
-function describeAuthJsError(error: string | null, code: string | null): string | null {
-  if (!error) return null;
-  if (code === "disabled") return "This account is disabled.";
-  return error === "CredentialsSignin" ? "Invalid email or password." : "Sign-in failed. Please try again.";
+// Auth.js's own endpoints send failed sign-ins back here with ?error=…&code=…: the form starts by explaining it.
+function initialState(error: string | null, code: string | null): FormState<{ email: string }> {
+  const values = { email: "" };
+  if (!error) return { message: null, values };
+  if (code === "disabled") return failed("This account is disabled.", values);
+  return failed(error === "CredentialsSignin" ? "Invalid email or password." : "Sign-in failed. Please try again.", values);
+}
+
+interface SignedIn {
+  user: PublicUser;
+  token?: string;
+  expiresAt: string;
 }
 
 export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; demoAccounts: { email: string; role: string }[] }) {
-  const router = useRouter();
   const params = useSearchParams();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  // Auth.js's own endpoints send failed sign-ins back here with ?error=…&code=….
-  const [error, setError] = useState<string | null>(() => describeAuthJsError(params.get("error"), params.get("code")));
-  const [busy, setBusy] = useState(false);
+  const emailField = useRef<HTMLInputElement>(null);
+  const passwordField = useRef<HTMLInputElement>(null);
   const [signedInAs, setSignedInAs] = useState<string | null>(null);
+
+  const [state, signIn, signingIn] = useActionState(
+    async (_previous: FormState<{ email: string }>, form: FormData): Promise<FormState<{ email: string }>> => {
+      const email = textField(form, "email");
+      const result = await api<SignedIn>(strategy, "/login", { method: "POST", body: { email, password: textField(form, "password") } });
+      if (!result.ok) return failed(result.error, { email });
+      if (strategy === "jwt" && result.data.token) jwtStorage.set({ token: result.data.token, expiresAt: result.data.expiresAt });
+      // A full page load, not router.replace(): the client router may hold prefetched answers from
+      // before sign-in (e.g. "/notes → sign-in page" redirects) that would send the user back here.
+      window.location.replace(safeNext(strategy, params.get("next")));
+      return { message: null, values: { email } };
+    },
+    initialState(params.get("error"), params.get("code")),
+  );
 
   // Already signed in with this strategy? Say so, rather than silently offering a second sign-in.
   useEffect(() => {
@@ -35,24 +55,14 @@ export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; de
     };
   }, [strategy]);
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    const result = await api<{ user: PublicUser; token?: string; expiresAt: string }>(strategy, "/login", {
-      method: "POST",
-      body: { email, password },
-    });
-    setBusy(false);
-    if (!result.ok) return setError(result.error);
-    if (strategy === "jwt" && result.data.token) jwtStorage.set({ token: result.data.token, expiresAt: result.data.expiresAt });
-    router.replace(safeNext(strategy, params.get("next")));
-    router.refresh();
+  function fillDemoAccount(email: string) {
+    if (emailField.current) emailField.current.value = email;
+    passwordField.current?.focus();
   }
 
   return (
     <div className="grid">
-      <form className="card form" onSubmit={submit} aria-label="Sign in">
+      <form className="card form" action={signIn} aria-label="Sign in">
         <h2>Sign in with {STRATEGIES[strategy].label}</h2>
         {signedInAs && (
           <p className="notice">
@@ -62,27 +72,17 @@ export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; de
         )}
         <label>
           Email
-          <input type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
+          <input ref={emailField} type="email" name="email" autoComplete="username" defaultValue={state.values.email} required />
         </label>
         <label>
           Password
-          <input
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
+          <input ref={passwordField} type="password" name="password" autoComplete="current-password" required />
         </label>
-        <button type="submit" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
+        <button type="submit" disabled={signingIn}>
+          {signingIn ? "Signing in…" : "Sign in"}
         </button>
-        {error && (
-          <p className="alert" role="alert">
-            {error}
-          </p>
-        )}
+        {/* A new attempt hides the last one's error. */}
+        <Message message={signingIn ? null : state.message} />
       </form>
       <section className="card">
         <h2>Demo accounts</h2>
@@ -93,7 +93,7 @@ export function LoginForm({ strategy, demoAccounts }: { strategy: StrategyId; de
           {demoAccounts.map((a) => (
             <li key={a.email}>
               <code>{a.email}</code> ({a.role}){" "}
-              <button type="button" className="link" onClick={() => setEmail(a.email)}>
+              <button type="button" className="link" onClick={() => fillDemoAccount(a.email)}>
                 use
               </button>
             </li>

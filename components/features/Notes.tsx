@@ -1,60 +1,53 @@
 "use client";
 
-import { useState } from "react";
+import { useActionState } from "react";
 import type { NoteDto } from "@/lib/api-types";
 import type { StrategyId } from "@/lib/strategies";
+import { failed, textField, type FormState } from "./forms";
 import { formatTime } from "./format";
 import { Message, Status, type FlashMessage } from "./Status";
-import { useApiData, useMutation } from "./use-api";
+import { isGone, useApiData, useMutation, type Mutate } from "./use-api";
+
+interface NoteDraft {
+  title: string;
+  body: string;
+}
+
+const EMPTY_DRAFT: NoteDraft = { title: "", body: "" };
 
 export function Notes({ strategy }: { strategy: StrategyId }) {
   const { value, reload } = useApiData<{ notes: NoteDto[] }>(strategy, "/notes");
   const mutate = useMutation(strategy);
-  const [title, setTitle] = useState("");
-  const [body, setBody] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<FlashMessage>(null);
 
-  async function add(e: React.FormEvent) {
-    e.preventDefault();
-    if (!title.trim()) return setMessage({ kind: "error", text: "Give the note a title." });
-    setBusy(true);
-    const result = await mutate("/notes", { method: "POST", body: { title, body } });
-    setBusy(false);
-    if (!result.ok) return setMessage({ kind: "error", text: result.error });
-    setTitle("");
-    setBody("");
-    setMessage(null);
-    reload();
-  }
-
-  const [deleting, setDeleting] = useState<ReadonlySet<string>>(new Set());
-
-  async function remove(id: string) {
-    if (deleting.has(id)) return;
-    setDeleting((d) => new Set(d).add(id));
-    const result = await mutate(`/notes/${id}`, { method: "DELETE" });
-    // 404: it is already gone (another tab, or a second click got there first).
-    setMessage(result.ok || result.status === 404 ? null : { kind: "error", text: result.error });
-    reload();
-  }
+  const [state, addNote, adding] = useActionState(
+    async (_previous: FormState<NoteDraft>, form: FormData): Promise<FormState<NoteDraft>> => {
+      const draft = { title: textField(form, "title"), body: textField(form, "body") };
+      // `required` lets a title of spaces through; the API would answer 400.
+      if (!draft.title.trim()) return failed("Give the note a title.", draft);
+      const result = await mutate("/notes", { method: "POST", body: draft });
+      if (!result.ok) return failed(result.error, draft);
+      await reload();
+      return { message: null, values: EMPTY_DRAFT };
+    },
+    { message: null, values: EMPTY_DRAFT },
+  );
 
   return (
     <div className="stack">
-      <form className="card form" onSubmit={add}>
+      <form className="card form" action={addNote}>
         <h2>New note</h2>
         <label>
           Title
-          <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} required />
+          <input name="title" defaultValue={state.values.title} maxLength={120} required />
         </label>
         <label>
           Body
-          <textarea name="body" value={body} onChange={(e) => setBody(e.target.value)} maxLength={5000} rows={3} />
+          <textarea name="body" defaultValue={state.values.body} maxLength={5000} rows={3} />
         </label>
-        <button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Add note"}
+        <button type="submit" disabled={adding}>
+          {adding ? "Saving…" : "Add note"}
         </button>
-        <Message message={message} />
+        <Message message={state.message} />
       </form>
       <Status value={value}>
         {({ notes }) =>
@@ -63,27 +56,39 @@ export function Notes({ strategy }: { strategy: StrategyId }) {
           ) : (
             <ul className="list" aria-label="Your notes">
               {notes.map((n) => (
-                <li key={n.id} className="card row" data-testid="note">
-                  <div>
-                    <strong>{n.title}</strong>
-                    {n.body && <p>{n.body}</p>}
-                    <small className="muted">{formatTime(n.createdAt)}</small>
-                  </div>
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={deleting.has(n.id)}
-                    onClick={() => remove(n.id)}
-                    aria-label={`Delete note ${n.title}`}
-                  >
-                    Delete
-                  </button>
-                </li>
+                <NoteItem key={n.id} note={n} mutate={mutate} reload={reload} />
               ))}
             </ul>
           )
         }
       </Status>
     </div>
+  );
+}
+
+function NoteItem({ note, mutate, reload }: { note: NoteDto; mutate: Mutate; reload: () => Promise<void> }) {
+  // Each note has its own action, so its Delete button is disabled while its delete runs.
+  const [failure, remove, removing] = useActionState(async (): Promise<FlashMessage> => {
+    const result = await mutate(`/notes/${note.id}`, { method: "DELETE" });
+    // Already gone (another tab, or a second click that got in before the button was disabled): not an error.
+    if (!result.ok && !isGone(result)) return { kind: "error", text: result.error };
+    await reload();
+    return null;
+  }, null);
+
+  return (
+    <li className="card row" data-testid="note">
+      <div>
+        <strong>{note.title}</strong>
+        {note.body && <p>{note.body}</p>}
+        <small className="muted">{formatTime(note.createdAt)}</small>
+        <Message message={failure} />
+      </div>
+      <form action={remove}>
+        <button type="submit" className="secondary" disabled={removing} aria-label={`Delete note ${note.title}`}>
+          Delete
+        </button>
+      </form>
+    </li>
   );
 }

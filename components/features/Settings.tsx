@@ -1,10 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useActionState } from "react";
 import type { MeResponse, PublicUser } from "@/lib/api-types";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
 import { MIN_PASSWORD_LENGTH } from "@/lib/validation";
+import { failed, textField, type FormState } from "./forms";
 import { Message, Status, type FlashMessage } from "./Status";
 import { useApiData, useMutation } from "./use-api";
 
@@ -25,82 +26,70 @@ export function Settings({ strategy }: { strategy: StrategyId }) {
 function RenameForm({ strategy, initialName }: { strategy: StrategyId; initialName: string }) {
   const router = useRouter();
   const mutate = useMutation(strategy);
-  const [name, setName] = useState(initialName);
-  const [message, setMessage] = useState<FlashMessage>(null);
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    if (!name.trim()) return setMessage({ kind: "error", text: "Your name cannot be empty." });
-    const result = await mutate<{ user: PublicUser }>("/profile", { method: "PATCH", body: { name } });
-    setMessage(
-      result.ok ? { kind: "ok", text: `Saved: your name is now “${result.data.user.name}”.` } : { kind: "error", text: result.error },
-    );
-    if (result.ok) router.refresh();
-  }
+  const [state, rename, saving] = useActionState(
+    async (_previous: FormState<{ name: string }>, form: FormData): Promise<FormState<{ name: string }>> => {
+      const name = textField(form, "name");
+      if (!name.trim()) return failed("Your name cannot be empty.", { name });
+      const result = await mutate<{ user: PublicUser }>("/profile", { method: "PATCH", body: { name } });
+      if (!result.ok) return failed(result.error, { name });
+      // The credential was re-issued: server-rendered parts read the session again.
+      router.refresh();
+      const saved = result.data.user.name;
+      return { message: { kind: "ok", text: `Saved: your name is now “${saved}”.` }, values: { name: saved } };
+    },
+    { message: null, values: { name: initialName } },
+  );
   return (
-    <form className="card form" onSubmit={submit}>
+    <form className="card form" action={rename}>
       <h2>Display name</h2>
       <label>
         Name
-        <input name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required />
+        <input name="name" defaultValue={state.values.name} maxLength={80} required />
       </label>
-      <button type="submit">Save name</button>
-      <Message message={message} />
+      <button type="submit" disabled={saving}>
+        {saving ? "Saving…" : "Save name"}
+      </button>
+      <Message message={state.message} />
     </form>
   );
 }
 
+interface PasswordChanged {
+  otherSessionsEnded: number | null;
+  note?: string;
+}
+
 function PasswordForm({ strategy }: { strategy: StrategyId }) {
   const mutate = useMutation(strategy);
-  const [currentPassword, setCurrent] = useState("");
-  const [newPassword, setNew] = useState("");
-  const [message, setMessage] = useState<FlashMessage>(null);
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    const result = await mutate<{ otherSessionsEnded: number | null; note?: string }>("/password", {
-      method: "POST",
-      body: { currentPassword, newPassword },
-    });
-    if (!result.ok) return setMessage({ kind: "error", text: result.error });
-    setCurrent("");
-    setNew("");
+  // No values to give back: React's reset empties both password fields after every attempt.
+  const [message, changePassword, changing] = useActionState(async (_previous: FlashMessage, form: FormData): Promise<FlashMessage> => {
+    const body = { currentPassword: textField(form, "currentPassword"), newPassword: textField(form, "newPassword") };
+    const result = await mutate<PasswordChanged>("/password", { method: "POST", body });
+    if (!result.ok) return { kind: "error", text: result.error };
     const ended = result.data.otherSessionsEnded;
-    setMessage({
+    return {
       kind: "ok",
       text: ended === null ? `Password changed. ${result.data.note ?? ""}` : `Password changed; ${ended} other session(s) ended.`,
-    });
-  }
+    };
+  }, null);
+  const revokeAll = STRATEGIES[strategy].capabilities.revokeAllSessions;
   return (
-    <form className="card form" onSubmit={submit}>
+    <form className="card form" action={changePassword}>
       <h2>Change password</h2>
       <label>
         Current password
-        <input
-          type="password"
-          name="currentPassword"
-          autoComplete="current-password"
-          value={currentPassword}
-          onChange={(e) => setCurrent(e.target.value)}
-          required
-        />
+        <input type="password" name="currentPassword" autoComplete="current-password" required />
       </label>
       <label>
         New password
-        <input
-          type="password"
-          name="newPassword"
-          autoComplete="new-password"
-          minLength={MIN_PASSWORD_LENGTH}
-          value={newPassword}
-          onChange={(e) => setNew(e.target.value)}
-          required
-        />
+        <input type="password" name="newPassword" autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} required />
       </label>
       <p className="muted">
-        {STRATEGIES[strategy].capabilities.revokeAllSessions === true
-          ? "Changing it signs out your other devices."
-          : "Your other devices stay signed in: " + STRATEGIES[strategy].capabilities.revokeAllSessions}
+        {revokeAll === true ? "Changing it signs out your other devices." : "Your other devices stay signed in: " + revokeAll}
       </p>
-      <button type="submit">Change password</button>
+      <button type="submit" disabled={changing}>
+        {changing ? "Changing…" : "Change password"}
+      </button>
       <Message message={message} />
     </form>
   );

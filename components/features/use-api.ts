@@ -8,25 +8,54 @@ import type { StrategyId } from "@/lib/strategies";
 
 export type Loadable<T> = { state: "loading" } | { state: "error"; status: number; error: string } | { state: "ready"; data: T };
 
-/** Load a GET endpoint; a 401 sends the user to sign in again. */
+export type ApiFailure = Extract<ApiResult<unknown>, { ok: false }>;
+
+// The API failures the UI treats specially. The UI decides here, and only here,
+// what a failure means.
+
+/** The credential is missing or no longer accepted (expired, revoked, signed out elsewhere): sign in again. */
+export function isSignedOut(failure: ApiFailure): boolean {
+  return failure.status === 401;
+}
+
+/** The thing is not there (any more): e.g. a note another tab, or a second click, already deleted. */
+export function isGone(failure: ApiFailure): boolean {
+  return failure.status === 404;
+}
+
+/**
+ * Load a GET endpoint; a 401 sends the user to sign in again. `reload()`
+ * resolves once the new data is in, so a form action can await it and stay
+ * pending until the page shows its result.
+ */
 export function useApiData<T>(strategy: StrategyId, path: string) {
   const [value, setValue] = useState<Loadable<T>>({ state: "loading" });
-  const [version, setVersion] = useState(0);
-  const handle401 = useSignedOutRedirect(strategy);
+  const handleSignedOut = useSignedOutRedirect(strategy);
+
+  const request = useCallback(async (): Promise<Loadable<T> | null> => {
+    const result = await api<T>(strategy, path);
+    if (!result.ok && isSignedOut(result)) {
+      handleSignedOut();
+      return null;
+    }
+    return result.ok ? { state: "ready", data: result.data } : { state: "error", status: result.status, error: result.error };
+  }, [strategy, path, handleSignedOut]);
 
   useEffect(() => {
     let current = true;
-    void api<T>(strategy, path).then((result) => {
-      if (!current) return;
-      if (!result.ok && result.status === 401) return handle401();
-      setValue(result.ok ? { state: "ready", data: result.data } : { state: "error", status: result.status, error: result.error });
+    void request().then((next) => {
+      if (current && next) setValue(next);
     });
     return () => {
       current = false;
     };
-  }, [strategy, path, handle401, version]);
+  }, [request]);
 
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const reload = useCallback(async () => {
+    const next = await request();
+    if (next) setValue(next);
+  }, [request]);
+
   return { value, reload };
 }
 
@@ -38,15 +67,17 @@ export function useSignedOutRedirect(strategy: StrategyId) {
   }, [router, strategy]);
 }
 
+export type Mutate = <T = unknown>(path: string, init: { method: string; body?: unknown }) => Promise<ApiResult<T>>;
+
 /** Run a mutation; returns the result and handles an expired session the same way as loads. */
-export function useMutation(strategy: StrategyId) {
-  const handle401 = useSignedOutRedirect(strategy);
+export function useMutation(strategy: StrategyId): Mutate {
+  const handleSignedOut = useSignedOutRedirect(strategy);
   return useCallback(
     async <T>(path: string, init: { method: string; body?: unknown }): Promise<ApiResult<T>> => {
       const result = await api<T>(strategy, path, init);
-      if (!result.ok && result.status === 401) handle401();
+      if (!result.ok && isSignedOut(result)) handleSignedOut();
       return result;
     },
-    [strategy, handle401],
+    [strategy, handleSignedOut],
   );
 }
