@@ -1,13 +1,16 @@
 import { STRATEGIES } from "../lib/strategies";
-import { expect, signIn, test } from "./fixtures";
+import { DEMO_PASSWORD, expect, signIn, test } from "./fixtures";
 
 // Devices page: the stateful strategy revokes another browser's session; the
 // others say, in the words of the shared catalog, why they cannot.
 
-test("devices: revoke another browser, or see why the strategy cannot", async ({ page, browser, baseURL, strategy }) => {
+test("devices: revoke another browser, or see why the strategy cannot", async ({ page, browser, baseURL, strategy, playwright }) => {
   const other = await browser.newContext({ baseURL });
   const otherPage = await other.newPage();
   await signIn(otherPage, strategy, "bob@example.com");
+  // A script signed in too: it is not a browser, and the list says so.
+  const script = await playwright.request.newContext({ baseURL, userAgent: "curl/8.5.0" });
+  expect((await script.post(`/api/${strategy}/login`, { data: { email: "bob@example.com", password: DEMO_PASSWORD } })).status()).toBe(200);
   await signIn(page, strategy, "bob@example.com");
   await page.getByRole("link", { name: "Devices" }).click();
 
@@ -19,7 +22,12 @@ test("devices: revoke another browser, or see why the strategy cannot", async ({
     await expect(otherPage.getByTestId("profile-email")).toHaveText("bob@example.com");
   } else {
     const devices = page.getByTestId("device");
-    await expect(devices.filter({ hasText: "This browser" })).toHaveCount(1);
+    // Browser and OS in words, the raw User-Agent on hover.
+    const self = devices.filter({ hasText: "This browser" });
+    await expect(self).toHaveCount(1);
+    await expect(self.locator("strong")).toHaveText("This browser (Chrome on Linux)");
+    await expect(self.locator("strong")).toHaveAttribute("title", await page.evaluate(() => navigator.userAgent));
+    await expect(devices.filter({ hasText: "curl 8.5.0 (not a browser)" }).locator("strong")).toHaveAttribute("title", "curl/8.5.0");
     const count = await devices.count();
     expect(count).toBeGreaterThanOrEqual(2);
     await devices.filter({ hasNotText: "This browser" }).first().getByRole("button", { name: "Revoke" }).click();
@@ -27,6 +35,7 @@ test("devices: revoke another browser, or see why the strategy cannot", async ({
     await expect(devices).toHaveCount(count - 1);
     // Revoking every other session signs the other browser out on its next request.
     await page.reload();
+    await expect(self).toHaveCount(1); // the list is loaded again
     while ((await devices.filter({ hasNotText: "This browser" }).count()) > 0) {
       const before = await devices.count();
       await devices.filter({ hasNotText: "This browser" }).first().getByRole("button", { name: "Revoke" }).click();
@@ -41,4 +50,5 @@ test("devices: revoke another browser, or see why the strategy cannot", async ({
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   }
   await other.close();
+  await script.dispose();
 });

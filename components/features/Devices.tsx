@@ -1,8 +1,10 @@
 "use client";
 
-import { useState } from "react";
+import { useActionState } from "react";
 import type { DeviceDto } from "@/lib/api-types";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
+import { describeUserAgent } from "@/lib/user-agent";
+import { textField } from "./forms";
 import { formatRelative, formatTime } from "./format";
 import { Message, Status, type FlashMessage } from "./Status";
 import { useApiData, useMutation, useSignedOutRedirect } from "./use-api";
@@ -29,60 +31,74 @@ function NoDeviceList({ strategy, reason }: { strategy: StrategyId; reason: stri
   );
 }
 
+type DevicesCommand = { kind: "revoke"; device: DeviceDto } | { kind: "everywhere" };
+
 function DeviceList({ strategy }: { strategy: StrategyId }) {
   const { value, reload } = useApiData<{ sessions: DeviceDto[] }>(strategy, "/sessions");
   const mutate = useMutation(strategy);
   const signedOut = useSignedOutRedirect(strategy);
-  const [message, setMessage] = useState<FlashMessage>(null);
+  const listed = value.state === "ready" ? value.data.sessions : [];
 
-  async function revoke(device: DeviceDto) {
-    const result = await mutate<{ current: boolean }>(`/sessions/${device.id}`, { method: "DELETE" });
-    if (!result.ok) return setMessage({ kind: "error", text: result.error });
-    if (result.data.current) return signedOut();
-    setMessage({ kind: "ok", text: "Session revoked: that device is signed out on its next request." });
-    reload();
-  }
-
-  async function everywhere() {
-    const result = await mutate<{ sessionsEnded: number }>("/logout-all", { method: "POST" });
-    if (!result.ok) return setMessage({ kind: "error", text: result.error });
-    signedOut();
-  }
+  // One action for the page: while it runs every button is disabled (no double revocations).
+  const [message, act, acting] = useActionState(async (_previous: FlashMessage, form: FormData): Promise<FlashMessage> => {
+    const command = readCommand(form, listed);
+    if (!command) {
+      await reload();
+      return null; // that session is no longer listed: the list now says so
+    }
+    if (command.kind === "everywhere") {
+      const result = await mutate<{ sessionsEnded: number }>("/logout-all", { method: "POST" });
+      if (!result.ok) return { kind: "error", text: result.error };
+      signedOut();
+      return null;
+    }
+    const result = await mutate<{ current: boolean }>(`/sessions/${command.device.id}`, { method: "DELETE" });
+    if (!result.ok) return { kind: "error", text: result.error };
+    if (result.data.current) {
+      signedOut();
+      return null;
+    }
+    await reload();
+    return { kind: "ok", text: "Session revoked: that device is signed out on its next request." };
+  }, null);
 
   return (
-    <div className="stack">
+    <form className="stack" action={act}>
       <Status value={value}>
         {({ sessions }) => (
           <ul className="list" aria-label="Active sessions">
-            {sessions.map((d) => (
-              <li key={d.id} className="card row" data-testid="device">
-                <div>
-                  <strong>{d.current ? "This browser" : describeAgent(d.userAgent)}</strong>
-                  <small className="muted">
-                    {" "}
-                    signed in {formatTime(d.createdAt)} · last active {formatRelative(d.lastSeenAt)} · idle expiry{" "}
-                    {formatRelative(d.expiresAt)}
-                  </small>
-                </div>
-                <button type="button" className="secondary" onClick={() => revoke(d)}>
-                  {d.current ? "Sign out" : "Revoke"}
-                </button>
-              </li>
-            ))}
+            {sessions.map((d) => {
+              const device = describeUserAgent(d.userAgent);
+              return (
+                <li key={d.id} className="card row" data-testid="device">
+                  <div>
+                    <strong title={d.userAgent ?? undefined}>{d.current ? `This browser (${device})` : device}</strong>
+                    <small className="muted">
+                      {" "}
+                      signed in {formatTime(d.createdAt)} · last active {formatRelative(d.lastSeenAt)} · idle expiry{" "}
+                      {formatRelative(d.expiresAt)}
+                    </small>
+                  </div>
+                  <button type="submit" name="session" value={d.id} className="secondary" disabled={acting}>
+                    {d.current ? "Sign out" : "Revoke"}
+                  </button>
+                </li>
+              );
+            })}
           </ul>
         )}
       </Status>
-      <button type="button" className="danger" onClick={everywhere}>
+      <button type="submit" name="intent" value="everywhere" className="danger" disabled={acting}>
         Sign out everywhere
       </button>
       <Message message={message} />
-    </div>
+    </form>
   );
 }
 
-function describeAgent(ua: string | null): string {
-  if (!ua) return "Unknown device";
-  const browser = /Firefox|Edg|Chrome|Safari|curl|node/.exec(ua)?.[0] ?? "Browser";
-  const os = /Windows|Mac OS X|Android|iPhone|Linux/.exec(ua)?.[0] ?? "";
-  return `${browser === "Edg" ? "Edge" : browser}${os ? ` on ${os}` : ""}`;
+/** Which button was pressed: "Sign out everywhere", or one session's Revoke / Sign out. */
+function readCommand(form: FormData, listed: readonly DeviceDto[]): DevicesCommand | null {
+  if (textField(form, "intent") === "everywhere") return { kind: "everywhere" };
+  const device = listed.find((d) => d.id === textField(form, "session"));
+  return device ? { kind: "revoke", device } : null;
 }
