@@ -1,4 +1,5 @@
 import type { Page, Route } from "@playwright/test";
+import type { ErrorCode } from "../lib/api-errors";
 import type { StrategyId } from "../lib/strategies";
 import { DEMO_PASSWORD, expect, signIn, test } from "./fixtures";
 
@@ -34,7 +35,7 @@ async function hold(page: Page, strategy: StrategyId, method: string, path: stri
   return {
     inFlight,
     release: () => settle((route) => route.fallback()),
-    answer: (status: number, error: string) => settle((route) => route.fulfill({ status, json: { error } })),
+    answer: (status: number, code: ErrorCode, error: string) => settle((route) => route.fulfill({ status, json: { error, code } })),
   };
 }
 
@@ -63,7 +64,7 @@ test("notes: friendly empty title, failure keeps the draft, pending, reset after
   await title.fill(`Refused ${suffix}`);
   await add.click();
   await refused.inFlight;
-  await refused.answer(409, "You have reached the limit of 500 notes.");
+  await refused.answer(409, "conflict", "You have reached the limit of 500 notes.");
   await expect(alerts(page)).toHaveText("You have reached the limit of 500 notes.");
   await expect(title).toHaveValue(`Refused ${suffix}`);
   await expect(body).toHaveValue("kept body");
@@ -99,6 +100,26 @@ test("notes: friendly empty title, failure keeps the draft, pending, reset after
   const twice = page.getByTestId("note").filter({ hasText: `Twice ${suffix}` });
   await twice.getByRole("button", { name: `Delete note Twice ${suffix}` }).dblclick();
   await expect(twice).toHaveCount(0);
+  await expect(alerts(page)).toHaveCount(0);
+
+  // Deleted elsewhere meanwhile (another tab): Delete meets not_found, which is no error; the list catches up.
+  await title.fill(`Elsewhere ${suffix}`);
+  await add.click();
+  const elsewhere = page.getByTestId("note").filter({ hasText: `Elsewhere ${suffix}` });
+  await expect(elsewhere).toBeVisible();
+  const status = await page.evaluate(
+    async ([s, noteTitle]) => {
+      const token = s === "jwt" ? JSON.parse(localStorage.getItem("session-lab.jwt") ?? "{}").token : null;
+      const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+      const { notes } = (await (await fetch(`/api/${s}/notes`, { headers })).json()) as { notes: { id: string; title: string }[] };
+      const id = notes.find((n) => n.title === noteTitle)?.id;
+      return (await fetch(`/api/${s}/notes/${id}`, { method: "DELETE", headers })).status;
+    },
+    [strategy, `Elsewhere ${suffix}`] as const,
+  );
+  expect(status).toBe(200);
+  await elsewhere.getByRole("button", { name: `Delete note Elsewhere ${suffix}` }).click();
+  await expect(elsewhere).toHaveCount(0);
   await expect(alerts(page)).toHaveCount(0);
 });
 
@@ -145,7 +166,7 @@ test("admin: controls wait for the action; a refused role change is undone", asy
   await expect(role).toHaveValue("admin");
   await expect(role).toBeDisabled();
   await expect(page.getByTestId("user-row-bob@example.com").getByRole("button", { name: "Disable" })).toBeDisabled();
-  await held.answer(409, "Someone else changed this user first.");
+  await held.answer(409, "conflict", "Someone else changed this user first.");
   await expect(alerts(page)).toHaveText("Someone else changed this user first.");
   await expect(role).toHaveValue("member");
   await expect(role).toBeEnabled();

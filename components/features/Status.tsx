@@ -11,7 +11,7 @@ export function Status<T>({ value, children }: { value: Loadable<T>; children: (
   if (value.state === "error") {
     return (
       <p className="alert" role="alert">
-        {value.status === 403 ? "403 Forbidden: " : value.status === 501 ? "Not supported: " : `Error ${value.status}: `}
+        {value.code === "forbidden" ? "403 Forbidden: " : value.code === "unsupported" ? "Not supported: " : `Error ${value.status}: `}
         {value.error}
       </p>
     );

@@ -2,25 +2,25 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
-import { api, jwtStorage, type ApiResult } from "@/lib/client/api";
+import type { ErrorCode } from "@/lib/api-errors";
+import { api, jwtStorage, type ApiFailure, type ApiResult } from "@/lib/client/api";
 import { loginPath } from "@/lib/paths";
 import type { StrategyId } from "@/lib/strategies";
 
-export type Loadable<T> = { state: "loading" } | { state: "error"; status: number; error: string } | { state: "ready"; data: T };
+export type Loadable<T> =
+  { state: "loading" } | { state: "error"; status: number; code: ErrorCode | null; error: string } | { state: "ready"; data: T };
 
-export type ApiFailure = Extract<ApiResult<unknown>, { ok: false }>;
-
-// The API failures the UI treats specially. The UI decides here, and only here,
-// what a failure means.
+// The API failures the UI treats specially, by their stable code (lib/api-errors.ts).
+// The UI decides here, and only here, what a failure means.
 
 /** The credential is missing or no longer accepted (expired, revoked, signed out elsewhere): sign in again. */
 export function isSignedOut(failure: ApiFailure): boolean {
-  return failure.status === 401;
+  return failure.code === "not_signed_in";
 }
 
 /** The thing is not there (any more): e.g. a note another tab, or a second click, already deleted. */
 export function isGone(failure: ApiFailure): boolean {
-  return failure.status === 404;
+  return failure.code === "not_found";
 }
 
 /**
@@ -38,7 +38,9 @@ export function useApiData<T>(strategy: StrategyId, path: string) {
       handleSignedOut();
       return null;
     }
-    return result.ok ? { state: "ready", data: result.data } : { state: "error", status: result.status, error: result.error };
+    return result.ok
+      ? { state: "ready", data: result.data }
+      : { state: "error", status: result.status, code: result.code, error: result.error };
   }, [strategy, path, handleSignedOut]);
 
   useEffect(() => {
