@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { api, jwtStorage } from "@/lib/client/api";
+import { signOut as endSession } from "@/lib/client/api";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
 
 const SECTIONS = [
@@ -18,8 +18,7 @@ export function StrategyNav({ strategy }: { strategy: StrategyId }) {
   const pathname = usePathname();
   const router = useRouter();
   async function signOut() {
-    await api(strategy, "/logout", { method: "POST" });
-    if (strategy === "jwt") jwtStorage.clear();
+    await endSession(strategy);
     router.replace(`/${strategy}/login`);
     router.refresh();
   }

@@ -70,3 +70,26 @@ test("sign in, rename, notes, admin rules, sign out", async ({ page, browser, st
   await page.goto(`/${strategy}`);
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 });
+
+// Auth.js re-issues its cookie on every read. A read that was still on the wire
+// when the user pressed "Sign out" used to answer after the sign-out and set the
+// session cookie again: sign-out now waits for this page's requests first.
+test("sign-out is not undone by a read that answers after it", async ({ page, strategy }) => {
+  await signIn(page, strategy, "bob@example.com");
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`**/api/${strategy}/me`, async (route) => {
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  await page.reload(); // the dashboard asks GET /me, which is held
+  const signOutClick = page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForTimeout(300); // let the sign-out start while the read is held
+  release();
+  await signOutClick;
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await page.unroute(`**/api/${strategy}/me`);
+  await page.goto(`/${strategy}`);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+});

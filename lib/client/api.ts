@@ -22,13 +22,38 @@ export const jwtStorage = tokenStore("jwt");
 export type ApiFailure = { ok: false; status: number; code: ErrorCode | null; error: string };
 export type ApiResult<T> = { ok: true; status: number; data: T } | ApiFailure;
 
-export async function api<T>(variant: VariantId, path: string, init: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
+// Requests still on the wire, per variant. Auth.js re-issues its cookie on every
+// read: a read that started before sign-out and answers after it would set the
+// session cookie again, so signOut() lets them finish first.
+const inFlight = new Map<VariantId, Set<Promise<unknown>>>();
+
+export function api<T>(variant: VariantId, path: string, init: { method?: string; body?: unknown } = {}): Promise<ApiResult<T>> {
+  const pending = inFlight.get(variant) ?? new Set<Promise<unknown>>();
+  inFlight.set(variant, pending);
+  const request = send<T>(variant, path, init);
+  pending.add(request);
+  void request.finally(() => pending.delete(request));
+  return request;
+}
+
+const SETTLE_BEFORE_SIGN_OUT_MS = 5000;
+
+/** Sign out of a variant once this page's requests to it have answered (see inFlight), then drop any bearer token. */
+export async function signOut(variant: VariantId): Promise<ApiResult<{ ok: true }>> {
+  const pending = [...(inFlight.get(variant) ?? [])];
+  await Promise.race([Promise.allSettled(pending), new Promise((resolve) => setTimeout(resolve, SETTLE_BEFORE_SIGN_OUT_MS))]);
+  const result = await api<{ ok: true }>(variant, "/logout", { method: "POST" });
+  if (VARIANTS[variant].transport === "bearer") tokenStore(variant).clear();
+  return result;
+}
+
+async function send<T>(variant: VariantId, path: string, init: { method?: string; body?: unknown }): Promise<ApiResult<T>> {
   const info = VARIANTS[variant];
   const bearer = info.transport === "bearer";
   const refreshes = info.capabilities.refresh === true;
   const store = tokenStore(variant);
 
-  async function send(token: string | null): Promise<Response | null> {
+  async function attempt(token: string | null): Promise<Response | null> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -47,11 +72,11 @@ export async function api<T>(variant: VariantId, path: string, init: { method?: 
 
   let stored = bearer ? store.get() : null;
   if (refreshes && stored && expiresSoon(stored)) stored = (await refreshAccessToken(variant, stored.token)) ?? stored;
-  let res = await send(stored?.token ?? null);
+  let res = await attempt(stored?.token ?? null);
   // An access token can expire between the check and the request: renew once and retry.
   if (refreshes && stored && res?.status === 401) {
     const fresh = await refreshAccessToken(variant, stored.token);
-    if (fresh) res = await send(fresh.token);
+    if (fresh) res = await attempt(fresh.token);
   }
   if (!res) return { ok: false, status: 0, code: null, error: "Network error: is the server running?" };
   const payload = (await res.json().catch(() => null)) as
