@@ -5,7 +5,24 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:c
 // r=8 or an equivalent; we trade some cost for a demo that signs in quickly on
 // 2 cores. The parameters are stored with each hash so they can be raised
 // later without breaking existing users.
-const PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+const PARAMS: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
+
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/**
+ * Cheaper parameters for the throwaway accounts of comparison runs only
+ * (lib/server/data/compare.ts). Their passwords are 192 random bits, created
+ * and used by the run and deleted with it, so no hash cost could matter for
+ * guessing them; a run signs in about a hundred times, which at the full cost
+ * would be most of its 30 s on two cores. The parameters are stored in the
+ * hash and checked by the same verifyPassword(), and a session check never
+ * touches a password hash, so nothing a run measures depends on them.
+ */
+export const RUN_ACCOUNT_SCRYPT: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 
@@ -15,10 +32,10 @@ function scryptAsync(password: string, salt: Buffer, keyLength: number, options:
   });
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, params: ScryptParams = PARAMS): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
-  const key = await scryptAsync(password, salt, KEY_LENGTH, PARAMS);
-  return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+  const key = await scryptAsync(password, salt, KEY_LENGTH, params);
+  return ["scrypt", params.N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { markInterruptedRuns, purgeExpiredLeases } from "@/lib/server/data/compare";
 import { applyMigrations } from "@/lib/server/db/migrate";
 import { deleteExpiredSessions } from "@/lib/server/data/sessions";
 import { seedDemoUsers } from "@/lib/server/demo-data";
@@ -24,6 +25,10 @@ async function prepare(): Promise<void> {
   // Housekeeping: validate() removes expired rows it meets; this removes the ones nobody came back for.
   await deleteExpiredSessions(new Date());
   await purgeExpiredStoreRows(new Date());
+  // Comparison runs' accounts whose run never came back, and runs a stopped process left "running"
+  // (older than any run may last, so another instance's live run is left alone).
+  await purgeExpiredLeases(new Date());
+  await markInterruptedRuns(new Date(Date.now() - 10 * 60_000));
   strategies(); // import keys once, now, rather than on the first request
   console.log(
     `[session-lab] ready: ${env.DATABASE_URL.startsWith("file:") ? "SQLite" : "PostgreSQL"}, profile ${env.SESSION_PROFILE}` +

@@ -44,8 +44,14 @@ export async function getProfile(userId: string): Promise<Profile | null> {
   return row && toProfile(row);
 }
 
-export async function listUsers(): Promise<Profile[]> {
-  const rows = await getDb().user.findMany({ select: profileSelect, orderBy: { email: "asc" } });
+/**
+ * The users an admin may see: those of the admin's own scope. Ordinary
+ * accounts have no lease (null); a comparison run's accounts share their
+ * lease, so a run's admin never lists (or acts on) a demo user, and the demo
+ * admin's list is not flooded by a run's throwaway accounts.
+ */
+export async function listUsers(leaseId: string | null = null): Promise<Profile[]> {
+  const rows = await getDb().user.findMany({ where: { leaseId }, select: profileSelect, orderBy: { email: "asc" } });
   return rows.map(toProfile);
 }
 

@@ -1,3 +1,4 @@
+import { accountScope } from "@/lib/server/data/compare";
 import { getProfile, type Profile } from "@/lib/server/data/users";
 import type { Capability, SessionCapabilities, SessionUser } from "@/lib/server/strategies/types";
 import type { SessionStrategy } from "@/lib/server/strategies";
@@ -33,4 +34,22 @@ export function publicUser(p: Profile) {
 /** Refuse admin actions on one's own account that could lock the last admin out. */
 export function refuseSelf(actor: SessionUser, targetId: string, what: string): void {
   if (actor.id === targetId) throw new ApiError("conflict", `You cannot ${what} your own account.`);
+}
+
+/**
+ * Admins act only within their own scope: ordinary accounts on ordinary
+ * accounts, a comparison run's admin on its own run's accounts. Anything else
+ * is "not found", so a run's admin cannot disable, demote or revoke a demo
+ * user, nor even learn that the id exists. A user's scope never changes.
+ */
+export async function requireAdminScope(actorId: string, targetId: string): Promise<void> {
+  const [actor, target] = await Promise.all([accountScope(actorId), accountScope(targetId)]);
+  if (!actor || !target || actor.leaseId !== target.leaseId) throw new ApiError("not_found", "User not found.");
+}
+
+/** The scope of the users an admin may list (see requireAdminScope). */
+export async function adminScope(actorId: string): Promise<string | null> {
+  const actor = await accountScope(actorId);
+  if (!actor) throw new ApiError("not_signed_in", "Your account no longer exists.");
+  return actor.leaseId;
 }

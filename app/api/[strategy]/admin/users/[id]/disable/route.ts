@@ -1,5 +1,5 @@
 import { updateUser } from "@/lib/server/data/users";
-import { idParam, refuseSelf } from "@/lib/server/http/api-helpers";
+import { idParam, refuseSelf, requireAdminScope } from "@/lib/server/http/api-helpers";
 import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { disableBody } from "@/lib/validation";
 
@@ -10,6 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
     async handler({ strategy, user, params, body }) {
       const id = idParam(params);
       refuseSelf(user, id, "disable");
+      await requireAdminScope(user.id, id);
       const updated = await updateUser(id, { disabled: body.disabled });
       if (!updated) throw new ApiError("not_found", "User not found.");
       if (!body.disabled) return json({ user: updated });
