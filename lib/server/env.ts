@@ -31,6 +31,16 @@ const schema = z.object({
     .optional(),
   /** "1" only behind a reverse proxy that overwrites X-Forwarded-Proto and X-Forwarded-Host. */
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  /**
+   * Comparison runs and live split-screens (/compare): they create and delete throwaway accounts,
+   * so they are on in the demo and in development, and in production only with "1".
+   */
+  SESSION_LAB_COMPARE: z.enum(["0", "1"]).optional(),
+  /** Where a page run reaches this server itself (default http://127.0.0.1:$PORT). */
+  COMPARE_SELF_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like http://127.0.0.1:3000 (no path)")
+    .optional(),
   /** TTL profile: "production" (realistic lifetimes) or "lab" (short, to watch expiry happen). */
   SESSION_PROFILE: z.enum(["production", "lab"]).default("production"),
   IRON_SESSION_PASSWORD: z.string().optional(),
@@ -50,6 +60,8 @@ function isSupportedDatabaseUrl(url: string): boolean {
 export type Env = Omit<z.infer<typeof schema>, SecretName> &
   Record<SecretName, string> & {
     demo: boolean;
+    /** Comparison runs may be started here (SESSION_LAB_COMPARE, else on in the demo and in development). */
+    compareEnabled: boolean;
     /** IRON_SESSION_PASSWORD as iron-session takes it: one password, or a rotation map `{"2": newest, "1": older}`. */
     ironPassword: string | Record<string, string>;
   };
@@ -159,7 +171,8 @@ export function parseEnv(source: Record<string, string | undefined>, options: { 
     );
   }
   const iron = parseIronPassword(secrets.IRON_SESSION_PASSWORD);
-  return { ...values, ...secrets, demo, ironPassword: "password" in iron ? iron.password : secrets.IRON_SESSION_PASSWORD };
+  const compareEnabled = values.SESSION_LAB_COMPARE ? values.SESSION_LAB_COMPARE === "1" : demo;
+  return { ...values, ...secrets, demo, compareEnabled, ironPassword: "password" in iron ? iron.password : secrets.IRON_SESSION_PASSWORD };
 }
 
 function ironWeakness(value: string): string | null {

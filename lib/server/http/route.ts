@@ -81,7 +81,8 @@ export function errorResponse(code: ErrorCode, error: string, extra: Record<stri
   return json({ ...extra, error, code }, ERROR_STATUS[code]);
 }
 
-async function readJsonBody(req: NextRequest, schema: z.ZodType): Promise<unknown> {
+/** Reads a JSON body of at most MAX_BODY_BYTES and validates it with `schema` (415/413/400 as ApiError). */
+export async function readJsonBody(req: NextRequest, schema: z.ZodType): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type))
     throw new ApiError("unsupported_media_type", "Send a JSON body with Content-Type: application/json.");
@@ -127,8 +128,9 @@ async function readLimited(req: NextRequest, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-type RouteContext = { params: Promise<Record<string, string | string[]>> };
-type RouteHandler = (req: NextRequest, route: RouteContext) => Promise<Response>;
+export type RouteContext = { params: Promise<Record<string, string | string[]>> };
+export type RouteHandler = (req: NextRequest, route: RouteContext) => Promise<Response>;
+export { METHODS, type Method };
 
 export function apiRoute(specs: Partial<Record<Method, EndpointSpec<Access, z.ZodType | undefined>>>): Record<Method, RouteHandler> {
   const allow = Object.keys(specs).join(", ");
