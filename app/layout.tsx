@@ -16,6 +16,11 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <Link href="/" className="brand">
             Session Lab
           </Link>
+          <nav className="modes" aria-label="Lab">
+            <Link href="/compare" className="mode">
+              compare
+            </Link>
+          </nav>
           <ModeSwitcher />
         </header>
         <main className="main">{children}</main>

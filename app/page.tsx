@@ -49,6 +49,17 @@ export default function Home() {
         })}
       </div>
       <section className="card">
+        <h2>
+          <Link href="/compare">Compare them, measured</Link>
+        </h2>
+        <p>
+          How long does a signed-out, revoked or demoted credential keep working under each strategy and its mitigations, and what does
+          closing that window cost per request? <Link href="/compare">/compare</Link> runs every scenario against every variant over real
+          HTTP in under 30 seconds, with a timeline per scenario, the debate&apos;s claims checked against the numbers, and a live
+          split-screen. From a terminal: <code>npm run compare</code>.
+        </p>
+      </section>
+      <section className="card">
         <h2>Demo accounts</h2>
         <p>
           <code>alice@example.com</code> (admin) and <code>bob@example.com</code> (member), password <code>lab-demo-password</code> unless{" "}

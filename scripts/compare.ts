@@ -10,7 +10,7 @@ import type { Target } from "../lib/compare/client";
 import { runMatrix } from "../lib/compare/engine";
 import { exportRun, rowLabel } from "../lib/compare/export";
 import { cellLabel, claims, countsText, findCell, whatToPick } from "../lib/compare/report";
-import { parseRunSettings, PROBE_IDS, SETTING_BOUNDS, type RowId } from "../lib/compare/settings";
+import { DEFAULT_SETTINGS, parseRunSettings, PROBE_IDS, SETTING_BOUNDS, type RowId } from "../lib/compare/settings";
 import type { RunEvent, RunResult } from "../lib/compare/types";
 import { SCENARIO_IDS } from "../lib/catalog/scenarios";
 import { VARIANT_IDS } from "../lib/catalog/variants";
@@ -29,9 +29,9 @@ What to run:
   --variants a,b       variants (default all: ${VARIANT_IDS.join(", ")})
   --scenarios a,b      scenarios (default all: ${SCENARIO_IDS.join(", ")})
   --probes a,b|none    probes (default all: ${PROBE_IDS.join(", ")})
-  --poll-ms N          replay interval, ms (${SETTING_BOUNDS.pollMs.min}-${SETTING_BOUNDS.pollMs.max}, default 250)
-  --concurrency N      cells at once (${SETTING_BOUNDS.concurrency.min}-${SETTING_BOUNDS.concurrency.max}, default 64)
-  --margin S           seconds to watch past each credential's own expiry (default 2)
+  --poll-ms N          replay interval, ms (${SETTING_BOUNDS.pollMs.min}-${SETTING_BOUNDS.pollMs.max}, default ${DEFAULT_SETTINGS.pollMs})
+  --concurrency N      cells at once (${SETTING_BOUNDS.concurrency.min}-${SETTING_BOUNDS.concurrency.max}, default ${DEFAULT_SETTINGS.concurrency})
+  --margin S           seconds to watch past each credential's own expiry (default ${DEFAULT_SETTINGS.marginSeconds})
 
 Where:
   --header "Name: value"   sent with every request (repeatable); e.g. a header your load balancer

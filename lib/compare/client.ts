@@ -68,6 +68,8 @@ export interface DeviceOptions {
   fetch?: FetchLike;
   /** Per-request timeout, ms. */
   timeoutMs?: number;
+  /** Send X-Session-Lab-Profile: matrix (default). Off: the server's own lifetimes (the live split-screen can use those). */
+  matrixProfile?: boolean;
 }
 
 const USER_AGENT = "session-lab-compare/1";
@@ -200,7 +202,7 @@ export class Device {
     const headers: Record<string, string> = {
       Accept: "application/json",
       "User-Agent": USER_AGENT,
-      [MATRIX_PROFILE_HEADER]: MATRIX_PROFILE_VALUE,
+      ...(this.opts.matrixProfile === false ? {} : { [MATRIX_PROFILE_HEADER]: MATRIX_PROFILE_VALUE }),
       Origin: this.target.origin ?? new URL(this.target.baseUrl).origin,
       ...this.target.headers,
       ...extraHeaders,

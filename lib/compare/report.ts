@@ -84,13 +84,6 @@ export function costText(result: RunResult, variant: VariantId): string {
   return `${lookupsText(c)}, ${msText(c?.checkMs.median ?? null)} median check`;
 }
 
-function windowText(seconds: number | null): string {
-  if (seconds === null) return "not measured";
-  if (seconds === 0) return "at once";
-  if (!Number.isFinite(seconds)) return "never, while used";
-  return `within ${seconds.toFixed(1)} s`;
-}
-
 /** How long something kept working: "14.1 s", "not at all", "indefinitely while used". */
 function lastedText(seconds: number | null): string {
   if (seconds === null) return "an unmeasured time";
@@ -177,7 +170,7 @@ export function claims(result: RunResult): ClaimResult[] {
       verdict: !measured ? "not measured" : jwtWorse ? "refuted" : jwtStolen! < statefulStolen! ? "confirmed" : "partly",
       finding: !measured
         ? "The stolen-credential scenario was not measured for both."
-        : `A script-stolen \`jwt\` kept working for ${lastedText(jwtStolen)} after the victim signed out (${findCell(result, "jwt", "stolen-credential")?.production}); what a script could take from \`stateful\` worked for ${lastedText(statefulStolen)}. \`jwt\` ended ${count("jwt")} of ${revocations.length} revocations on the next request, \`stateful\` ${count("stateful")}.`,
+        : `A script-stolen \`jwt\` kept working for ${lastedText(jwtStolen)} after the victim signed out (${findCell(result, "jwt", "stolen-credential")?.production}); what a script could take from \`stateful\` ${statefulStolen === 0 ? "was refused at once" : `kept working for ${lastedText(statefulStolen)}`}. \`jwt\` ended ${count("jwt")} of ${revocations.length} revocations on the next request, \`stateful\` ${count("stateful")}.`,
       evidence: ["jwt", "stateful", "jwt-denylist", "jwt-refresh"]
         .filter((v): v is VariantId => has(v as VariantId))
         .map((v) => `\`${v}\` stolen credential: ${findCell(result, v, "stolen-credential")?.summary ?? "not measured"}`),
@@ -275,30 +268,23 @@ export function claims(result: RunResult): ClaimResult[] {
 
   // 7. A denylist or short expiry fixes revocation.
   {
-    const revocations = REVOCATION_SCENARIOS.filter((s) => s !== "stolen-credential");
-    const evidence: string[] = [];
-    let any = false;
-    let fixesAll = true;
-    for (const v of ["jwt-denylist", "jwt-refresh"] as const) {
-      if (!has(v)) continue;
-      any = true;
+    const revocations = REVOCATION_SCENARIOS.filter((s) => s !== "stolen-credential" && result.settings.scenarios.includes(s));
+    const measured = (["jwt-denylist", "jwt-refresh"] as const).filter((v) => has(v) && revocations.length > 0);
+    const facts = measured.map((v) => {
       const immediate = revocations.filter((s) => findCell(result, v, s)?.outcome === "immediate");
-      const worst = worstWindow(result, v, revocations);
-      if (immediate.length < revocations.length) fixesAll = false;
-      evidence.push(
-        `\`${v}\`: on the next request for ${immediate.length ? immediate.map((s) => SCENARIOS[s].label.toLowerCase()).join(", ") : "nothing"}; worst revocation ${windowText(worst)} (${costText(result, v)})`,
-      );
-    }
+      return { v, immediate, worst: worstWindow(result, v, revocations) };
+    });
+    const fixesAll = facts.length > 0 && facts.every((f) => f.immediate.length === revocations.length);
+    const describe = (f: (typeof facts)[number]) =>
+      `\`${f.v}\` ended ${f.immediate.length} of ${revocations.length} revocations on the next request${f.immediate.length ? ` (${f.immediate.map((s) => SCENARIOS[s].label.toLowerCase()).join(", ")})` : ""}; the longest took ${lastedText(f.worst)}, at ${costText(result, f.v)}${cost(result, f.v)?.refresh ? ` plus ${cost(result, f.v)!.refresh!.lookups} lookups per refresh` : ""}`;
     out.push({
       id: "mitigations-fix",
       claim: "A denylist or short expiry fixes revocation",
-      verdict: !any ? "not measured" : fixesAll ? "confirmed" : "partly",
-      finding: !any
-        ? "Neither mitigation was run."
-        : fixesAll
-          ? "Both ended every revoked credential on the next request."
-          : "The denylist ends only the tokens it is shown (sign-out), and a short expiry bounds every window without closing any: each brings back server state (a lookup per request, or a refresh store).",
-      evidence,
+      verdict: facts.length === 0 ? "not measured" : fixesAll ? "confirmed" : "partly",
+      finding: facts.length === 0 ? "Neither mitigation was run." : `${facts.map(describe).join(". ")}.`,
+      evidence: facts.flatMap((f) =>
+        revocations.map((s) => `\`${f.v}\` ${SCENARIOS[s].label.toLowerCase()}: ${findCell(result, f.v, s)?.summary ?? "not measured"}`),
+      ),
     });
   }
   return out;

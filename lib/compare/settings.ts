@@ -39,7 +39,7 @@ export const DEFAULT_SETTINGS: RunSettings = {
   probes: [...PROBE_IDS],
   pollMs: 250,
   concurrency: 64,
-  marginSeconds: 2,
+  marginSeconds: 1.5,
 };
 
 /** The error codes a bad request gets (lib/api-errors.ts). */

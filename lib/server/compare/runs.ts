@@ -27,6 +27,7 @@ export type PageRunStart = { ok: true; runId: string; stream: ReadableStream<Uin
  * event stream; the run itself starts when the stream is read.
  */
 export async function startPageRun(settings: RunSettings, requestSignal?: AbortSignal): Promise<PageRunStart> {
+  const requestedAt = performance.now();
   const target = selfTarget();
   const roles = accountRoles(settings, {});
   const leased = await createLease({ kind: "run", accounts: roles, ttlSeconds: RUN_LEASE_SECONDS });
@@ -66,6 +67,7 @@ export async function startPageRun(settings: RunSettings, requestSignal?: AbortS
             target,
             label: "this server",
             signal: stop.signal,
+            requestedAt,
             accounts: {
               async acquire(asked) {
                 return {

@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { CompareLab } from "@/components/compare/CompareLab";
+import { loadEnv } from "@/lib/server/env";
+
+export const metadata: Metadata = {
+  title: "Compare — Session Lab",
+  description: "Revocation, staleness and per-request cost of every session strategy and mitigation, measured side by side.",
+};
+
+// Whether runs are allowed is read per request (the environment decides).
+export const dynamic = "force-dynamic";
+
+export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { run } = await searchParams;
+  const runId = typeof run === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(run) ? run : null;
+  return <CompareLab enabled={loadEnv().compareEnabled} initialRunId={runId} />;
+}
