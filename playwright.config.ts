@@ -37,11 +37,13 @@ export default defineConfig<{ strategy: VariantId }>({
   },
   projects: [
     // Every spec once per strategy (the route groups' UI and the HTTP contract)…
-    ...STRATEGY_IDS.map((strategy) => ({ name: strategy, use: { strategy }, testIgnore: /mitigations\.spec\.ts/ })),
+    ...STRATEGY_IDS.map((strategy) => ({ name: strategy, use: { strategy }, testIgnore: /(mitigations|compare[\w-]*)\.spec\.ts/ })),
     // …the HTTP contract once per mitigation variant (they have no pages of their own)…
     ...MITIGATION_IDS.map((strategy) => ({ name: strategy, use: { strategy }, testMatch: /api-contract\.spec\.ts/ })),
     // …and what only the mitigations do (refresh, denylist, version checks, the matrix profile), once.
     { name: "mitigations", testMatch: /mitigations\.spec\.ts/ },
+    // …and the comparison lab (its runs cover every variant themselves), once.
+    { name: "compare", testMatch: /compare[\w-]*\.spec\.ts/ },
   ],
   webServer: {
     command: `npx tsx scripts/reset-demo.ts && npx next start -p ${PORT}`,

@@ -6,6 +6,7 @@ import { computeCosts } from "./costs";
 import {
   classify,
   expectedFor,
+  expiryWindowMs,
   judgeLifetime,
   judgeScenario,
   observe,
@@ -22,7 +23,6 @@ import {
   RESULT_VERSION,
   type CellKey,
   type CellResult,
-  type EventRecord,
   type Expected,
   type Lifetime,
   type ProbeCheck,
@@ -144,8 +144,10 @@ export function accountRoles(settings: RunSettings, targets: Readonly<Record<str
 
 /** Sequential session checks per variant in the quiet phase after the cells. */
 export const QUIET_CHECKS = 40;
-/** Sign-ins at once: they are the costliest requests, and the long cells must get theirs first. */
-const SIGN_IN_CONCURRENCY = 4;
+/** Cells setting up at once (signing in, the pre-check, the event): sign-ins are the costliest requests, and the long cells go first. */
+const SETUP_CONCURRENCY = 6;
+/** How much longer than its horizon a cell may watch an open window to see it outlive its own expiry. */
+const EXTRA_WATCH_MS = 4000;
 
 /** At most `limit` calls at once; the others wait, lowest `priority` first (then in arrival order). */
 function gate(limit: number) {
@@ -201,7 +203,7 @@ export async function runMatrix(opts: RunOptions): Promise<RunResult> {
 
   const timings = new Map<VariantId, Timed[]>();
   const quiet = new Map<VariantId, Timed[]>();
-  const signInGate = gate(SIGN_IN_CONCURRENCY);
+  const setupGate = gate(SETUP_CONCURRENCY);
   const cookieFacts = new Map<VariantId, CookieFacts[]>();
   const results: CellResult[] = [];
   let status: RunResult["status"] = "done";
@@ -279,7 +281,8 @@ export async function runMatrix(opts: RunOptions): Promise<RunResult> {
 
   // ---------------------------------------------------------------------------
 
-  function context(p: PlannedCell): CellContext {
+  /** A cell's context; `gated`: each sign-in takes a setup slot (cells that do not set up inside one). */
+  function context(p: PlannedCell, gated = true): CellContext {
     const variant = p.key.variant;
     const onTiming = (t: Timed) => {
       const list = timings.get(variant) ?? [];
@@ -297,10 +300,10 @@ export async function runMatrix(opts: RunOptions): Promise<RunResult> {
         return new Device({ target: t, variant, onTiming, signal, fetch: opts.fetch });
       },
       async signIn(device, account = p.subject!) {
-        // The cells that watch longest sign in first, all their devices before anyone else's.
-        const answer = await signInGate(p.order, () => device.signIn(account.email, account.password));
+        const signIn = () => device.signIn(account.email, account.password);
+        const answer = gated ? await setupGate(p.order, signIn) : await signIn();
         if (!cookieFacts.has(variant)) cookieFacts.set(variant, answer.setCookies);
-        return answer.receivedAt;
+        return { at: answer.receivedAt, withinMs: answer.receivedAt - answer.sentAt };
       },
     };
   }
@@ -385,9 +388,7 @@ export async function runMatrix(opts: RunOptions): Promise<RunResult> {
     finish: (fields: Partial<CellResult> & Pick<CellResult, "verdict" | "summary" | "production">) => CellResult,
   ): Promise<CellResult> {
     const { variant, row } = p.key;
-    const ctx = context(p);
     const scenario = isScenarioId(row) ? row : null;
-    const prepared: PreparedCell = scenario ? await SCENARIO_DRIVERS[scenario].prepare(ctx) : await prepareLifetime(ctx);
     const samples: Sample[] = [];
     const toSample = (replay: Replay, eventAt: number): Sample => {
       const sample: Sample = {
@@ -409,13 +410,21 @@ export async function runMatrix(opts: RunOptions): Promise<RunResult> {
       return sample;
     };
 
-    let eventAt: number;
-    let event: EventRecord;
-    if (scenario) {
+    // Setup in one slot (sign-ins back to back, then the pre-check and the event at once): the matrix
+    // lifetimes are seconds, so a cell's credentials must not age while other cells sign in.
+    const setup = await setupGate(p.order, async () => {
+      const prepared: PreparedCell = scenario
+        ? await SCENARIO_DRIVERS[scenario].prepare(context(p, false))
+        : await prepareLifetime(context(p, false));
+      if (!scenario) return { prepared, pre: null, event: await prepared.event(), eventAt: prepared.issuedAt.at };
       // The credential must work before the event, or a refusal afterwards would prove nothing.
       const pre = await prepared.replay();
-      event = await prepared.event();
-      eventAt = performance.now();
+      const event = await prepared.event();
+      return { prepared, pre, event, eventAt: performance.now() };
+    });
+    const { prepared, pre, event, eventAt } = setup;
+    let issued = prepared.issuedAt;
+    if (pre) {
       const preSample = toSample(pre, eventAt);
       if (prepared.replayer.holdsCredential && !OPEN_STATES.includes(pre.state)) {
         return finish({
@@ -427,16 +436,18 @@ export async function runMatrix(opts: RunOptions): Promise<RunResult> {
           problem: `The pre-check answered ${preSample.status}${preSample.code ? ` (${preSample.code})` : ""} before the event.`,
         });
       }
-    } else {
-      // The lifetime probe: t = 0 is the sign-in itself.
-      event = await prepared.event();
-      eventAt = prepared.issuedAt;
+      // A device that renewed its access token for the pre-check holds a credential issued just now.
+      if (pre.answer.refreshed) issued = { at: pre.answer.receivedAt, withinMs: pre.answer.receivedAt - pre.answer.sentAt };
     }
 
-    // Watch until the credential must have died on its own (since it was issued), plus the margin.
-    const stopAt = prepared.issuedAt + horizonMs(lifetime, settings);
+    const age = eventAt - issued.at;
+    // Watch until the credential must have died on its own (since it was issued), plus the margin…
+    const stopAt = issued.at + horizonMs(lifetime, settings);
+    // …and, for a window still open then, until a replay sent after its expiry still worked (a slow server
+    // can make the last ones leave too early to prove it), within EXTRA_WATCH_MS.
+    const proofAfter = expiryWindowMs(lifetime).latest - age;
     // When the replayed credential dies on its own, ms after the event.
-    const expiryDue = (lifetime.seconds + lifetime.toleranceSeconds) * 1000 - (eventAt - prepared.issuedAt);
+    const expiryDue = (lifetime.seconds + lifetime.toleranceSeconds) * 1000 - age;
     let closedSeen = false;
     for (;;) {
       if (signal.aborted) throw signal.reason;
@@ -447,12 +458,13 @@ export async function runMatrix(opts: RunOptions): Promise<RunResult> {
         closedSeen = true;
       }
       const now = performance.now();
-      if (now >= stopAt) break;
+      const proven = closedSeen || (OPEN_STATES.includes(sample.state) && sample.s > proofAfter);
+      if (now >= stopAt && (proven || now >= stopAt + EXTRA_WATCH_MS)) break;
       const wait = closedSeen ? settings.pollMs : pollInterval(now - eventAt, expiryDue, settings.pollMs);
-      await sleep(Math.max(0, Math.min(sentAt + wait, stopAt) - now), signal);
+      await sleep(Math.max(0, (now >= stopAt ? sentAt + settings.pollMs : Math.min(sentAt + wait, stopAt)) - now), signal);
     }
 
-    const obs = observe(samples, eventAt - prepared.issuedAt);
+    const obs = observe(samples, age, issued.withinMs);
     const outcome = classify(obs, lifetime);
     const judged = kind === "scenario" ? judgeScenario(expected, obs, outcome, event, lifetime) : judgeLifetime(obs, outcome);
     const scenarioKind = scenario ? SCENARIOS[scenario].kind : "revocation";

@@ -37,7 +37,7 @@ const isClosed = (s: Sample) => CLOSED_STATES.includes(s.state);
  * (`high`); `high - low` is the result's resolution. When the very first
  * replay after the event is refused, `low` is 0.
  */
-export function observe(samples: readonly Sample[], ageAtEventMs: number): Observation {
+export function observe(samples: readonly Sample[], ageAtEventMs: number, issueWithinMs = 0): Observation {
   const after = samples.filter((s) => s.s >= 0);
   const usable = after.filter((s) => s.state !== "error");
   const errors = after.length - usable.length;
@@ -55,6 +55,7 @@ export function observe(samples: readonly Sample[], ageAtEventMs: number): Obser
       resolutionMs: null,
       flapped: false,
       errors,
+      issueWithinMs,
     };
   }
   if (closeAt === -1) {
@@ -69,6 +70,7 @@ export function observe(samples: readonly Sample[], ageAtEventMs: number): Obser
       resolutionMs: null,
       flapped: false,
       errors,
+      issueWithinMs,
     };
   }
   const closing = usable[closeAt]!;
@@ -84,6 +86,7 @@ export function observe(samples: readonly Sample[], ageAtEventMs: number): Obser
     resolutionMs: high - low,
     flapped: usable.slice(closeAt + 1).some(isOpen),
     errors,
+    issueWithinMs,
   };
 }
 
@@ -99,9 +102,9 @@ export function classify(obs: Observation, lifetime: Lifetime): OutcomeClass | n
   const { earliest, latest } = expiryWindowMs(lifetime);
   if (obs.closedBy && obs.closedAfter) {
     if (!obs.opened) return "immediate";
-    // Since the credential was issued: did it close when its own lifetime ran out?
+    // Since the credential was issued (somewhere in the sign-in's round trip): did it close when its own lifetime ran out?
     const low = obs.closedAfter.low + obs.ageAtEventMs;
-    const high = obs.closedAfter.high + obs.ageAtEventMs;
+    const high = obs.closedAfter.high + obs.ageAtEventMs + (obs.issueWithinMs ?? 0);
     return high >= earliest && low <= latest ? "expiry" : "other";
   }
   // Still open: past its own expiry it can only be sliding (re-issued as it is used).

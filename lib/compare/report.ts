@@ -151,7 +151,7 @@ export function claims(result: RunResult): ClaimResult[] {
           ? "Every variant measured here made a lookup per check."
           : instantFree.length > 0
             ? `${listVariants(instantFree)} checked without a lookup and still revoked at once.`
-            : `${listVariants(lookupFree)} made no lookup per check, but none of them ended a revoked credential on the next request; every variant that did (${listVariants(instant)}) made one.`,
+            : `${listVariants(lookupFree)} made no lookup per check, but none of them ended a revoked credential on the next request${instant.length ? `; every variant that did (${listVariants(instant)}) made one` : ""}.`,
       evidence,
     });
   }
@@ -228,11 +228,17 @@ export function claims(result: RunResult): ClaimResult[] {
     const hostOnly = cookieVariants.filter((c) => c.cookies.every((k) => k.domain === null));
     const bearer = variants.filter((v) => VARIANTS[v].transport === "bearer");
     const stolenBearer = bearer.map((v) => findCell(result, v, "stolen-credential")).filter((c): c is CellResult => !!c?.observation);
+    const parts = [
+      bearer.length ? `A bearer token goes to whatever origin a script sends it to (${listVariants(bearer)}); so does a stolen one.` : "",
+      cookieVariants.length
+        ? `The cookie credentials were host-only (${hostOnly.length} of ${cookieVariants.length} had no Domain attribute): the browser sends them to this host alone, so crossing domains takes a deliberate handoff, not a shared long-lived token.`
+        : "",
+    ].filter(Boolean);
     out.push({
       id: "cross-domain",
       claim: "Tokens work across domains",
-      verdict: cookieVariants.length === 0 && bearer.length === 0 ? "not measured" : "partly",
-      finding: `A bearer token goes to whatever origin a script sends it to (${listVariants(bearer)}); so does a stolen one. The cookie credentials were host-only (${hostOnly.length} of ${cookieVariants.length} had no Domain attribute): the browser sends them to this host alone, so crossing domains takes a deliberate handoff, not a shared long-lived token.`,
+      verdict: parts.length === 0 ? "not measured" : "partly",
+      finding: parts.length ? parts.join(" ") : "No credential was issued in this run.",
       evidence: [
         ...cookieVariants.map(
           (c) =>

@@ -34,8 +34,8 @@ export interface CellContext {
   targets: Readonly<Record<string, Target>>;
   /** A new client of this variant (not signed in), on the primary target or a named one. */
   device(target?: string): Device;
-  /** Signs `device` in as `account` (default: the subject); resolves the sign-in's answer time (performance.now()). */
-  signIn(device: Device, account?: RunAccount): Promise<number>;
+  /** Signs `device` in as `account` (default: the subject); resolves when the credential was issued. */
+  signIn(device: Device, account?: RunAccount): Promise<Issued>;
 }
 
 export interface Replay {
@@ -45,11 +45,21 @@ export interface Replay {
   bytes?: number;
 }
 
+/**
+ * When a credential was issued, on this client's clock: the server issued it
+ * between the sign-in request's send and its answer (`at`, performance.now()),
+ * so up to `withinMs` before `at`.
+ */
+export interface Issued {
+  at: number;
+  withinMs: number;
+}
+
 export interface PreparedCell {
   /** The client whose credential is replayed after the event. */
   replayer: Device;
-  /** When the replayed credential was issued (its sign-in answer, performance.now()). */
-  issuedAt: number;
+  /** When the replayed credential was issued. */
+  issuedAt: Issued;
   /** Performs the event; resolves what it answered. */
   event(): Promise<EventRecord>;
   /** One replay and what it means. */
@@ -111,7 +121,7 @@ async function replayName(device: Device, oldName: string, newName: string): Pro
 }
 
 /** Two clients of the subject: the device that acts (A) and the one whose credential is watched (B). */
-async function twoDevices(ctx: CellContext): Promise<{ a: Device; b: Device; issuedAt: number }> {
+async function twoDevices(ctx: CellContext): Promise<{ a: Device; b: Device; issuedAt: Issued }> {
   const a = ctx.device();
   const b = ctx.device();
   await ctx.signIn(a);

@@ -75,6 +75,8 @@ export interface Observation {
   watchedMs: number;
   /** Age of the credential at the event: event response minus sign-in response. */
   ageAtEventMs: number;
+  /** The sign-in's round trip: the credential was issued up to this long before its answer arrived. */
+  issueWithinMs?: number;
   /** Width of the closing bracket (the resolution of this result); null when it did not close. */
   resolutionMs: number | null;
   /** It worked again after a refusal: never expected, always flagged. */

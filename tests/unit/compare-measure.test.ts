@@ -76,6 +76,13 @@ describe("classify: what the observation means", () => {
     expect(classify(observe([], 0), JWT)).toBeNull();
   });
 
+  it("a slow sign-in widens the bracket by its round trip: the credential was issued somewhere inside it", () => {
+    // A loaded server answered the sign-in 2.5 s after issuing the token, so the refusal comes 2.5 s "early" on our clock.
+    const samples = [sample(0, "accepted"), sample(12_250, "accepted"), sample(12_500, "rejected")];
+    expect(classify(observe(samples, 0, 2500), JWT)).toBe("expiry");
+    expect(classify(observe(samples, 0, 0), JWT)).toBe("other");
+  });
+
   it("the expiry window allows the whole-second rounding of exp and a little clock slack, no more", () => {
     const { earliest, latest } = expiryWindowMs(JWT);
     expect(earliest).toBeGreaterThanOrEqual(13_000);

@@ -107,3 +107,15 @@ describe(".env.example", () => {
     expect(fromExample).toEqual(defaults);
   });
 });
+
+describe("comparison runs switch", () => {
+  const secretsFile = () => path.join(mkdtempSync(path.join(tmpdir(), "env-")), "secrets.json");
+  it("is on in the demo and in development, off in production unless SESSION_LAB_COMPARE=1", () => {
+    expect(parseEnv({ NODE_ENV: "production", ...strong() }).compareEnabled).toBe(false);
+    expect(parseEnv({ NODE_ENV: "production", SESSION_LAB_COMPARE: "1", ...strong() }).compareEnabled).toBe(true);
+    expect(parseEnv({ NODE_ENV: "production", SESSION_LAB_DEMO: "1" }, { secretsFile: secretsFile() }).compareEnabled).toBe(true);
+    expect(parseEnv({ SESSION_LAB_COMPARE: "0" }, { secretsFile: secretsFile() }).compareEnabled).toBe(false);
+    expect(() => parseEnv({ NODE_ENV: "production", SESSION_LAB_COMPARE: "yes", ...strong() })).toThrow(/SESSION_LAB_COMPARE/);
+    expect(() => parseEnv({ NODE_ENV: "production", COMPARE_SELF_URL: "http://x/path", ...strong() })).toThrow(/COMPARE_SELF_URL/);
+  });
+});

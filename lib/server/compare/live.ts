@@ -53,7 +53,8 @@ export type CreateLive =
 
 export async function createLiveLab(profile: LiveProfile): Promise<CreateLive> {
   await sweep();
-  const leased = await createLease({ kind: "live", accounts: ["member", "admin"], ttlSeconds: LEASE_SECONDS, maxLive: MAX_LIVE_LABS });
+  // The user starts as an admin, so a demotion shows up as stale rights in the panes that cannot see it.
+  const leased = await createLease({ kind: "live", accounts: ["admin", "admin"], ttlSeconds: LEASE_SECONDS, maxLive: MAX_LIVE_LABS });
   if (!leased.ok) return { ok: false, refusal: leased.refusal };
   const { lease } = leased;
   const [user, admin] = lease.accounts as [LeaseAccount, LeaseAccount];
