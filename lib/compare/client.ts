@@ -5,8 +5,8 @@ import { VARIANTS, type VariantId } from "@/lib/catalog/variants";
 // One simulated client of the app: a cookie jar and, for the bearer
 // variants, the token client JavaScript would hold. It talks plain HTTP
 // (fetch), so the same code runs in the server (page runs, over loopback) and
-// in the CLI. Every request carries the matrix profile header, so every
-// credential a run touches has the short lab lifetimes.
+// in the CLI. By default every request carries the matrix profile header, so
+// every credential a run touches has the short lab lifetimes.
 //
 // Cookies are kept with their Path (jwt-refresh's refresh cookie goes to the
 // refresh endpoint only, as a browser would send it) and replaced or deleted
