@@ -189,6 +189,7 @@ export async function runMatrix(opts: RunOptions): Promise<RunResult> {
   const startedAt = new Date(Date.now() - (performance.now() - t0));
   const deadline = AbortSignal.timeout(opts.deadlineMs ?? DEFAULT_DEADLINE_MS);
   const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+  allowManyListeners(signal);
 
   const planned = plan(settings, targets);
   const target = { baseUrl: opts.target.baseUrl, label: opts.label };
@@ -503,6 +504,18 @@ export function sortCells(cells: readonly CellResult[], settings: RunSettings): 
   const rowOrder: RowId[] = [...settings.scenarios, ...settings.probes];
   const key = (c: CellResult) => settings.variants.indexOf(c.variant) * 1000 + rowOrder.indexOf(c.row);
   return [...cells].sort((a, b) => key(a) - key(b));
+}
+
+/**
+ * Every waiting cell listens to the run's signal, sixty at once: lift Node's
+ * "possible leak" warning threshold (10) for that one signal. A no-op where
+ * node:events is not there (the module stays client-safe).
+ */
+function allowManyListeners(signal: AbortSignal): void {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const events = proc?.getBuiltinModule?.("node:events") as
+    { setMaxListeners?: (n: number, ...targets: EventTarget[]) => void } | undefined;
+  events?.setMaxListeners?.(0, signal);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
