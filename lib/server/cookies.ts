@@ -102,3 +102,13 @@ export function describeRefreshCookie(
     attributes: { httpOnly: true, secure: ctx.secure, sameSite: "strict", path },
   };
 }
+
+/**
+ * Cookies of the handoff's partner origin B (docs/handoff.md), with the same
+ * attributes as the session cookies above: B's own session, and the
+ * short-lived verifier that binds a handoff to the browser that started it.
+ */
+export const PARTNER_COOKIES = {
+  session: { base: "lab-partner", securePrefix: "__Host-" },
+  verifier: { base: "lab-handoff-verifier", securePrefix: "__Host-" },
+} as const satisfies Record<string, SessionCookieSpec>;

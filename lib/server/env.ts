@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_DEMO_PASSWORD } from "@/lib/demo-accounts";
@@ -10,8 +10,13 @@ import { databaseUrlOrDefault, providerForUrl } from "./db/config";
 // data/secrets.json (git-ignored). In production a missing or weak secret
 // stops start-up with a message that says how to make a good one.
 
-const SECRET_NAMES = ["IRON_SESSION_PASSWORD", "JWT_SECRET", "AUTH_SECRET"] as const;
+// HANDOFF_SECRET signs the cross-domain handoff and logout tokens: a key of its
+// own, so no session key can forge one and it can forge no session.
+const SECRET_NAMES = ["IRON_SESSION_PASSWORD", "JWT_SECRET", "AUTH_SECRET", "HANDOFF_SECRET"] as const;
 type SecretName = (typeof SECRET_NAMES)[number];
+
+/** An origin: scheme and host (and port), nothing else. */
+const origin = () => z.string().regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://lab.example.com (no path)");
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -25,10 +30,15 @@ const schema = z.object({
     .refine(isSupportedDatabaseUrl, "must start with file: or postgres://"),
   DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default(DEFAULT_DEMO_PASSWORD),
   /** Public origin, e.g. https://lab.example.com: the CSRF check and cookie security use it instead of the Host header. */
-  APP_ORIGIN: z
-    .string()
-    .regex(/^https?:\/\/[^/\s]+$/, "must be an origin like https://lab.example.com (no path)")
-    .optional(),
+  APP_ORIGIN: origin().optional(),
+  /**
+   * The two origins of the cross-domain handoff (docs/handoff.md): A signs the user in, B is the partner
+   * app. Defaults: APP_ORIGIN or http://localhost:PORT, and http://127.0.0.1:PORT (two sites to a browser).
+   */
+  HANDOFF_ORIGIN_A: origin().optional(),
+  HANDOFF_ORIGIN_B: origin().optional(),
+  /** Port of `next start`; Next.js sets it, and the handoff origins default to it. */
+  PORT: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(1).max(65535).default(3000)),
   /** "1" only behind a reverse proxy that overwrites X-Forwarded-Proto and X-Forwarded-Host. */
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   /**
@@ -46,6 +56,7 @@ const schema = z.object({
   IRON_SESSION_PASSWORD: z.string().optional(),
   JWT_SECRET: z.string().optional(),
   AUTH_SECRET: z.string().optional(),
+  HANDOFF_SECRET: z.string().optional(),
 });
 
 function isSupportedDatabaseUrl(url: string): boolean {
@@ -57,11 +68,14 @@ function isSupportedDatabaseUrl(url: string): boolean {
   }
 }
 
-export type Env = Omit<z.infer<typeof schema>, SecretName> &
+export type Env = Omit<z.infer<typeof schema>, SecretName | "HANDOFF_ORIGIN_A" | "HANDOFF_ORIGIN_B"> &
   Record<SecretName, string> & {
     demo: boolean;
     /** Comparison runs may be started here (SESSION_LAB_COMPARE, else on in the demo and in development). */
     compareEnabled: boolean;
+    /** The handoff's origins, defaults applied: A (signs in, mints) and B (the partner app). */
+    HANDOFF_ORIGIN_A: string;
+    HANDOFF_ORIGIN_B: string;
     /** IRON_SESSION_PASSWORD as iron-session takes it: one password, or a rotation map `{"2": newest, "1": older}`. */
     ironPassword: string | Record<string, string>;
   };
@@ -129,15 +143,31 @@ function loadOrCreateDemoSecrets(file: string): Record<SecretName, string> {
       rmSync(temp, { force: true });
     }
   }
-  let stored: Partial<Record<SecretName, unknown>>;
-  try {
-    stored = JSON.parse(readFileSync(file, "utf8")) as Partial<Record<SecretName, unknown>>;
-  } catch {
-    throw new EnvError(`${file} is not valid JSON. Delete it to have new demo secrets generated.`);
+  let stored = readDemoSecrets(file);
+  const added = SECRET_NAMES.filter((n) => stored[n] === undefined);
+  if (added.length > 0) {
+    // A file from an older version lacks a secret added since (HANDOFF_SECRET): add it and keep the others,
+    // replacing the file atomically; then read it back, so that every process uses what the file says.
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    writeFileSync(temp, JSON.stringify({ ...Object.fromEntries(added.map((n) => [n, generateSecret()])), ...stored }, null, 2) + "\n", {
+      mode: 0o600,
+    });
+    renameSync(temp, file);
+    stored = readDemoSecrets(file);
   }
   const weak = SECRET_NAMES.filter((n) => typeof stored[n] !== "string" || secretWeakness(stored[n] as string));
   if (weak.length > 0) throw new EnvError(`${file} has weak or missing ${weak.join(", ")}. Delete it to have new demo secrets generated.`);
   return stored as Record<SecretName, string>;
+}
+
+function readDemoSecrets(file: string): Partial<Record<SecretName, unknown>> {
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, "utf8"));
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as Partial<Record<SecretName, unknown>>;
+  } catch {
+    // reported below
+  }
+  throw new EnvError(`${file} is not valid JSON. Delete it to have new demo secrets generated.`);
 }
 
 export class EnvError extends Error {
@@ -163,6 +193,11 @@ export function parseEnv(source: Record<string, string | undefined>, options: { 
       secrets[name] = (generated ??= loadOrCreateDemoSecrets(options.secretsFile ?? path.join(process.cwd(), DEFAULT_SECRETS_FILE)))[name];
     else problems.push(`  ${name} ${weakness}`);
   }
+  // Key separation: a handoff key equal to a session key would let one kind of token be forged as the other.
+  const sessionSecrets = [secrets.JWT_SECRET, secrets.AUTH_SECRET, ...ironPasswords(secrets.IRON_SESSION_PASSWORD)];
+  if (secrets.HANDOFF_SECRET && sessionSecrets.includes(secrets.HANDOFF_SECRET)) {
+    problems.push("  HANDOFF_SECRET must differ from IRON_SESSION_PASSWORD, JWT_SECRET and AUTH_SECRET");
+  }
   if (problems.length > 0) {
     throw new EnvError(
       `Refusing to start with weak or missing secrets:\n${problems.join("\n")}\n` +
@@ -172,7 +207,26 @@ export function parseEnv(source: Record<string, string | undefined>, options: { 
   }
   const iron = parseIronPassword(secrets.IRON_SESSION_PASSWORD);
   const compareEnabled = values.SESSION_LAB_COMPARE ? values.SESSION_LAB_COMPARE === "1" : demo;
-  return { ...values, ...secrets, demo, compareEnabled, ironPassword: "password" in iron ? iron.password : secrets.IRON_SESSION_PASSWORD };
+  const HANDOFF_ORIGIN_A = values.HANDOFF_ORIGIN_A ?? values.APP_ORIGIN ?? `http://localhost:${values.PORT}`;
+  const HANDOFF_ORIGIN_B = values.HANDOFF_ORIGIN_B ?? `http://127.0.0.1:${values.PORT}`;
+  if (HANDOFF_ORIGIN_A === HANDOFF_ORIGIN_B) {
+    throw new EnvError(`Invalid environment:\n  HANDOFF_ORIGIN_B: must differ from HANDOFF_ORIGIN_A (${HANDOFF_ORIGIN_A})`);
+  }
+  return {
+    ...values,
+    ...secrets,
+    demo,
+    compareEnabled,
+    ironPassword: "password" in iron ? iron.password : secrets.IRON_SESSION_PASSWORD,
+    HANDOFF_ORIGIN_A,
+    HANDOFF_ORIGIN_B,
+  };
+}
+
+function ironPasswords(value: string | undefined): string[] {
+  if (!value) return [];
+  const parsed = parseIronPassword(value);
+  return "password" in parsed ? (typeof parsed.password === "string" ? [parsed.password] : Object.values(parsed.password)) : [value];
 }
 
 function ironWeakness(value: string): string | null {

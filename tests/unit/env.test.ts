@@ -6,7 +6,12 @@ import { DEFAULT_DEMO_PASSWORD } from "@/lib/demo-accounts";
 import { databaseUrlOrDefault, DEFAULT_DATABASE_URL } from "@/lib/server/db/config";
 import { EnvError, generateSecret, parseEnv, secretWeakness } from "@/lib/server/env";
 
-const strong = () => ({ IRON_SESSION_PASSWORD: generateSecret(), JWT_SECRET: generateSecret(), AUTH_SECRET: generateSecret() });
+const strong = () => ({
+  IRON_SESSION_PASSWORD: generateSecret(),
+  JWT_SECRET: generateSecret(),
+  AUTH_SECRET: generateSecret(),
+  HANDOFF_SECRET: generateSecret(),
+});
 
 describe("environment", () => {
   it("refuses to start in production with a missing or weak secret, naming it", () => {
@@ -55,6 +60,46 @@ describe("environment", () => {
     }
     expect(parseEnv({ ...strong(), DATABASE_URL: "postgresql://u@h/db" }).DATABASE_URL).toBe("postgresql://u@h/db");
     expect(parseEnv(strong()).DEMO_PASSWORD).toBe(DEFAULT_DEMO_PASSWORD);
+  });
+
+  it("requires a handoff key of its own: present, strong, and equal to no session key", () => {
+    expect(() => parseEnv({ NODE_ENV: "production", ...strong(), HANDOFF_SECRET: undefined })).toThrow(/HANDOFF_SECRET is missing/);
+    const base = strong();
+    for (const session of [base.JWT_SECRET, base.AUTH_SECRET, base.IRON_SESSION_PASSWORD]) {
+      expect(() => parseEnv({ NODE_ENV: "production", ...base, HANDOFF_SECRET: session })).toThrow(/HANDOFF_SECRET must differ/);
+    }
+    const rotated = JSON.stringify({ "2": generateSecret(), "1": base.HANDOFF_SECRET });
+    expect(() => parseEnv({ NODE_ENV: "production", ...base, IRON_SESSION_PASSWORD: rotated })).toThrow(/HANDOFF_SECRET must differ/);
+  });
+
+  it("adds a secret missing from an older demo secrets file, keeping the others", () => {
+    const secretsFile = path.join(mkdtempSync(path.join(tmpdir(), "env-")), "secrets.json");
+    const { IRON_SESSION_PASSWORD, JWT_SECRET, AUTH_SECRET } = strong();
+    writeFileSync(secretsFile, JSON.stringify({ IRON_SESSION_PASSWORD, JWT_SECRET, AUTH_SECRET }), { mode: 0o600 });
+    const env = parseEnv({ SESSION_LAB_DEMO: "1" }, { secretsFile });
+    expect(env).toMatchObject({ IRON_SESSION_PASSWORD, JWT_SECRET, AUTH_SECRET });
+    expect(secretWeakness(env.HANDOFF_SECRET)).toBeNull();
+    expect(JSON.parse(readFileSync(secretsFile, "utf8"))).toEqual({
+      IRON_SESSION_PASSWORD,
+      JWT_SECRET,
+      AUTH_SECRET,
+      HANDOFF_SECRET: env.HANDOFF_SECRET,
+    });
+    expect(statSync(secretsFile).mode & 0o077).toBe(0);
+    expect(parseEnv({ SESSION_LAB_DEMO: "1" }, { secretsFile }).HANDOFF_SECRET).toBe(env.HANDOFF_SECRET);
+  });
+
+  it("derives the handoff's two origins from PORT (or APP_ORIGIN), and refuses them equal", () => {
+    expect(parseEnv(strong())).toMatchObject({ HANDOFF_ORIGIN_A: "http://localhost:3000", HANDOFF_ORIGIN_B: "http://127.0.0.1:3000" });
+    expect(parseEnv({ ...strong(), PORT: "3350" })).toMatchObject({
+      HANDOFF_ORIGIN_A: "http://localhost:3350",
+      HANDOFF_ORIGIN_B: "http://127.0.0.1:3350",
+    });
+    expect(parseEnv({ ...strong(), APP_ORIGIN: "https://a.example" }).HANDOFF_ORIGIN_A).toBe("https://a.example");
+    const both = { HANDOFF_ORIGIN_A: "https://a.example", HANDOFF_ORIGIN_B: "https://b.example" };
+    expect(parseEnv({ ...strong(), ...both })).toMatchObject(both);
+    expect(() => parseEnv({ ...strong(), HANDOFF_ORIGIN_B: "https://b.example/path" })).toThrow(/HANDOFF_ORIGIN_B/);
+    expect(() => parseEnv({ ...strong(), HANDOFF_ORIGIN_A: "http://127.0.0.1:3000" })).toThrow(/must differ/);
   });
 
   it("generates 256-bit secrets", () => {

@@ -53,6 +53,20 @@ describe("the app's own origin", () => {
       "https://lab.example.com",
     );
   });
+
+  it("with APP_ORIGIN, is another configured origin (the handoff's partner) only when the Host names it", () => {
+    const policy = { appOrigin: "https://a.example", trustProxy: false, alsoServes: ["https://a.example", "https://b.example:8443"] };
+    expect(requestOrigin(h({ host: "b.example:8443" }), policy)).toBe("https://b.example:8443");
+    expect(requestOrigin(h({ host: "B.EXAMPLE:8443" }), policy)).toBe("https://b.example:8443");
+    // Never a scheme or host the request chose: anything else is APP_ORIGIN.
+    for (const host of ["b.example", "evil.test", "b.example:8443.evil.test", "a.example"]) {
+      expect(requestOrigin(h({ host }), policy)).toBe("https://a.example");
+    }
+    expect(requestOrigin(h({ host: "app", "x-forwarded-host": "b.example:8443" }), policy)).toBe("https://a.example");
+    expect(requestOrigin(h({ host: "app", "x-forwarded-host": "b.example:8443" }), { ...policy, trustProxy: true })).toBe(
+      "https://b.example:8443",
+    );
+  });
 });
 
 describe("route handlers", () => {

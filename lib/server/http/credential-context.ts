@@ -48,11 +48,16 @@ export interface OriginPolicy {
   appOrigin?: string;
   /** Honour X-Forwarded-Proto/-Host (TRUST_PROXY=1): only behind a proxy that sets them. */
   trustProxy: boolean;
+  /**
+   * Other configured origins this app also serves (the handoff's partner origin B): with `appOrigin`
+   * set, a request whose host is one of theirs has that origin instead.
+   */
+  alsoServes?: readonly string[];
 }
 
 export function originPolicyFromEnv(): OriginPolicy {
   const env = loadEnv();
-  return { appOrigin: env.APP_ORIGIN, trustProxy: env.TRUST_PROXY === "1" };
+  return { appOrigin: env.APP_ORIGIN, trustProxy: env.TRUST_PROXY === "1", alsoServes: [env.HANDOFF_ORIGIN_A, env.HANDOFF_ORIGIN_B] };
 }
 
 const HOST_PATTERN = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -73,7 +78,7 @@ const HOST_PATTERN = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(
  * plain-http request could claim to be https.
  */
 export function requestOrigin(headers: Headers, policy: OriginPolicy): string | null {
-  if (policy.appOrigin) return policy.appOrigin;
+  if (policy.appOrigin) return configuredOriginForHost(headers, policy) ?? policy.appOrigin;
   const lastValue = (name: string) => headers.get(name)?.split(",").at(-1)?.trim() || null;
   let proto = "http";
   let host = headers.get("host");
@@ -83,6 +88,15 @@ export function requestOrigin(headers: Headers, policy: OriginPolicy): string | 
     host = lastValue("x-forwarded-host") ?? host;
   }
   return host && HOST_PATTERN.test(host) ? `${proto}://${host}` : null;
+}
+
+/** With APP_ORIGIN set: the configured origin (APP_ORIGIN or one of `alsoServes`) whose host the request names, if any. */
+function configuredOriginForHost(headers: Headers, policy: OriginPolicy): string | null {
+  if (!policy.alsoServes?.length) return null;
+  const host = (policy.trustProxy && headers.get("x-forwarded-host")?.split(",").at(-1)?.trim()) || headers.get("host");
+  if (!host) return null;
+  // The scheme is the configured one, never the request's: only the host selects among origins we were given.
+  return policy.alsoServes.find((o) => o !== policy.appOrigin && new URL(o).host === host.toLowerCase()) ?? null;
 }
 
 const isHttps = (origin: string) => origin.startsWith("https://");
