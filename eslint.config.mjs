@@ -17,7 +17,14 @@ const config = [
   },
   {
     // Browser code must never pull in server modules (secrets, database, keys).
-    files: ["lib/client/**", "components/features/**", "components/ModeSwitcher.tsx", "components/StrategyNav.tsx", "lib/*.ts"],
+    files: [
+      "lib/client/**",
+      "components/features/**",
+      "components/handoff/**",
+      "components/ModeSwitcher.tsx",
+      "components/StrategyNav.tsx",
+      "lib/*.ts",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",

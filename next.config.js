@@ -29,6 +29,15 @@ const nextConfig = {
           { key: "Referrer-Policy", value: "no-referrer" },
         ],
       },
+      {
+        // The cross-domain handoff (docs/handoff.md): its URLs may carry a one-time token, which must reach
+        // neither a cache nor another site's logs through a Referer.
+        source: "/:area(partner|handoff|api/handoff)/:path*",
+        headers: [
+          { key: "Cache-Control", value: "no-store" },
+          { key: "Referrer-Policy", value: "no-referrer" },
+        ],
+      },
     ];
   },
 };

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { HANDOFF_OVERVIEW } from "@/lib/handoff";
 import { STRATEGIES, STRATEGY_IDS, type CapabilityName } from "@/lib/strategies";
 
 const CAPABILITY_LABELS: Record<CapabilityName, string> = {
@@ -57,6 +58,14 @@ export default function Home() {
           closing that window cost per request? <Link href="/compare">/compare</Link> runs every scenario against every variant over real
           HTTP in under 30 seconds, with a timeline per scenario, the debate&apos;s claims checked against the numbers, and a live
           split-screen. From a terminal: <code>npm run compare</code>.
+        </p>
+      </section>
+      <section className="card">
+        <h2>Cross-domain sign-in handoff</h2>
+        <p>
+          Signed in on one site, continue to a partner site without signing in again: a one-time, 60-second token in the redirect, exchanged
+          for a session of the partner&apos;s own, next to the naive shared long-lived JWT.{" "}
+          <Link href={HANDOFF_OVERVIEW}>How it works</Link>
         </p>
       </section>
       <section className="card">

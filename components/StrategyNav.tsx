@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { signOut as endSession } from "@/lib/client/api";
+import { HANDOFF_START_PAGE } from "@/lib/handoff";
 import { STRATEGIES, type StrategyId } from "@/lib/strategies";
 
 const SECTIONS = [
@@ -12,6 +13,9 @@ const SECTIONS = [
   ["/settings", "Settings"],
   ["/admin", "Admin"],
 ] as const;
+
+/** The stateful app is origin A of the cross-domain handoff: it links to the partner app (lib/handoff.ts). */
+const HANDOFF_SECTION = HANDOFF_START_PAGE.slice("/stateful".length);
 
 /** Section links of one strategy's app, and sign-out. */
 export function StrategyNav({ strategy }: { strategy: StrategyId }) {
@@ -24,7 +28,7 @@ export function StrategyNav({ strategy }: { strategy: StrategyId }) {
   }
   return (
     <nav className="subnav" aria-label={`${STRATEGIES[strategy].label} sections`}>
-      {SECTIONS.map(([path, label]) => {
+      {[...SECTIONS, ...(strategy === "stateful" ? ([[HANDOFF_SECTION, "Partner app"]] as const) : [])].map(([path, label]) => {
         const href = `/${strategy}${path}`;
         return (
           <Link key={href} href={href} aria-current={pathname === href ? "page" : undefined}>

@@ -1,6 +1,7 @@
 import { markInterruptedRuns, purgeExpiredLeases } from "@/lib/server/data/compare";
 import { applyMigrations } from "@/lib/server/db/migrate";
 import { deleteExpiredSessions } from "@/lib/server/data/sessions";
+import { purgeHandoffRows } from "@/lib/server/data/handoff";
 import { seedDemoUsers } from "@/lib/server/demo-data";
 import { loadEnv } from "@/lib/server/env";
 import { strategies } from "@/lib/server/strategies";
@@ -29,10 +30,12 @@ async function prepare(): Promise<void> {
   // (older than any run may last, so another instance's live run is left alone).
   await purgeExpiredLeases(new Date());
   await markInterruptedRuns(new Date(Date.now() - 10 * 60_000));
+  await purgeHandoffRows(new Date());
   strategies(); // import keys once, now, rather than on the first request
   console.log(
     `[session-lab] ready: ${env.DATABASE_URL.startsWith("file:") ? "SQLite" : "PostgreSQL"}, profile ${env.SESSION_PROFILE}` +
       (env.demo ? ", demo secrets" : "") +
-      (seeded ? `, seeded ${seeded} demo users` : ""),
+      (seeded ? `, seeded ${seeded} demo users` : "") +
+      `; handoff ${env.HANDOFF_ORIGIN_A} → ${env.HANDOFF_ORIGIN_B}`,
   );
 }

@@ -110,7 +110,7 @@ export async function readJsonBody(req: NextRequest, schema: z.ZodType): Promise
   return parsed.data;
 }
 
-async function readLimited(req: NextRequest, limit: number): Promise<string> {
+export async function readLimited(req: NextRequest, limit: number): Promise<string> {
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -75,7 +75,11 @@ type Claims = z.infer<typeof claimsSchema>;
  * A signed JWT held by client JS and sent as `Authorization: Bearer`. This is
  * where the jwt strategy verifies a token: `verify()` below.
  */
-export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(token: string): Promise<SessionResult> } {
+export function createJwtStrategy(opts: JwtOptions): SessionStrategy & {
+  verify(token: string): Promise<SessionResult>;
+  /** A new token for a user already authenticated some other way (the handoff lab's naive shared JWT). */
+  issue(user: SessionUser): Promise<{ token: string; expiresAt: Date }>;
+} {
   const { clock, denylist, refresh } = opts;
   const id = opts.id ?? "jwt";
   const ttlSeconds = refresh ? refresh.lifetimes.access : opts.ttlSeconds;
@@ -263,6 +267,7 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & { verify(
     },
 
     verify,
+    issue: (user) => issue(user),
     capabilities: capabilities(),
   };
 }

@@ -1,3 +1,4 @@
+import { endPartnerSessionsOfUser } from "@/lib/server/handoff";
 import { requireCapability } from "@/lib/server/http/api-helpers";
 import { apiRoute, json, endpoint } from "@/lib/server/http/route";
 
@@ -8,6 +9,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       const revokeAll = requireCapability(strategy, "revokeAllSessions");
       const ended = await revokeAll(user.id);
       await strategy.signOut(ctx);
+      await endPartnerSessionsOfUser(user.id, "revoke-all");
       return json({ ok: true, sessionsEnded: ended });
     },
   }),

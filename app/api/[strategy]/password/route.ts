@@ -1,4 +1,5 @@
 import { getPasswordHash, getProfile, updateUser } from "@/lib/server/data/users";
+import { endPartnerSessionsOfUser } from "@/lib/server/handoff";
 import { hashPassword, verifyPassword } from "@/lib/server/passwords";
 import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { passwordBody } from "@/lib/validation";
@@ -13,6 +14,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
         throw new ApiError("wrong_password", "The current password is not correct.");
       }
       await updateUser(user.id, { passwordHash: await hashPassword(body.newPassword) });
+      // Partner sessions handed over from other devices end too; this device's stays.
+      await endPartnerSessionsOfUser(user.id, "password-change", strategy.id === "stateful" ? session.id : null);
       // Where the strategy can, a password change ends every other session.
       const revokeAll = strategy.capabilities.revokeAllSessions;
       if (revokeAll.supported) {

@@ -1,3 +1,4 @@
+import { endPartnerSessionsOf } from "@/lib/server/handoff";
 import { idParam, requireCapability } from "@/lib/server/http/api-helpers";
 import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 
@@ -8,6 +9,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       const revoke = requireCapability(strategy, "revokeSession");
       const id = idParam(params);
       if (!(await revoke(user.id, id))) throw new ApiError("not_found", "No such session of yours.");
+      // Handoffs start from stateful sessions only: a partner-app session handed over from this one ends too.
+      if (strategy.id === "stateful") await endPartnerSessionsOf([id], "revoke-device");
       // Revoking the current device is a sign-out: clear its cookie too.
       if (id === session.id) await strategy.signOut(ctx);
       return json({ ok: true, current: id === session.id });

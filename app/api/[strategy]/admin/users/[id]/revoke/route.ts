@@ -1,3 +1,4 @@
+import { endPartnerSessionsOfUser } from "@/lib/server/handoff";
 import { idParam, requireAdminScope, requireCapability, requireProfile } from "@/lib/server/http/api-helpers";
 import { apiRoute, json, endpoint } from "@/lib/server/http/route";
 
@@ -9,7 +10,9 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       const id = idParam(params);
       await requireAdminScope(user.id, id);
       await requireProfile(id);
-      return json({ ok: true, sessionsEnded: await revokeAll(id) });
+      const ended = await revokeAll(id);
+      await endPartnerSessionsOfUser(id, "admin-revoke");
+      return json({ ok: true, sessionsEnded: ended });
     },
   }),
 });
