@@ -7,6 +7,8 @@ import { STRATEGY_IDS } from "./lib/strategies";
 // a browser here. The database is reset and seeded by the web server command.
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// By file name (the path of a checkout may contain "handoff" too).
+const HANDOFF_SPECS = /(^|[\\/])handoff[^\\/]*\.spec\.ts$/;
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig<{ strategy: VariantId }>({
@@ -37,13 +39,20 @@ export default defineConfig<{ strategy: VariantId }>({
   },
   projects: [
     // Every spec once per strategy (the route groups' UI and the HTTP contract)…
-    ...STRATEGY_IDS.map((strategy) => ({ name: strategy, use: { strategy }, testIgnore: /(mitigations|compare[\w-]*)\.spec\.ts/ })),
+    ...STRATEGY_IDS.map((strategy) => ({
+      name: strategy,
+      use: { strategy },
+      testIgnore: [/(mitigations|compare[\w-]*)\.spec\.ts/, HANDOFF_SPECS],
+    })),
     // …the HTTP contract once per mitigation variant (they have no pages of their own)…
     ...MITIGATION_IDS.map((strategy) => ({ name: strategy, use: { strategy }, testMatch: /api-contract\.spec\.ts/ })),
-    // …and what only the mitigations do (refresh, denylist, version checks, the matrix profile), once.
+    // …what only the mitigations do (refresh, denylist, version checks, the matrix profile), once…
     { name: "mitigations", testMatch: /mitigations\.spec\.ts/ },
-    // …and the comparison lab (its runs cover every variant themselves), once.
+    // …the comparison lab (its runs cover every variant themselves), once…
     { name: "compare", testMatch: /compare[\w-]*\.spec\.ts/ },
+    // …and the cross-domain handoff, which depends on no strategy under test: once, between the two
+    // origins localhost (A) and 127.0.0.1 (B), which the browser treats as two sites.
+    { name: "handoff", testMatch: HANDOFF_SPECS },
   ],
   webServer: {
     command: `npx tsx scripts/reset-demo.ts && npx next start -p ${PORT}`,
