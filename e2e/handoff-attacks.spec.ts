@@ -234,6 +234,10 @@ test.describe("handoff: bad input", () => {
     await expectError(await request.post(`${o.A}${HANDOFF_ROUTES.naiveToken}`, { headers: { Origin: o.A } }), "not_signed_in");
     await signInOnA(request, o.A, "bob@example.com");
     await expectError(await request.post(`${o.A}${HANDOFF_ROUTES.naiveToken}`, { headers: { Origin: o.B } }), "csrf");
+    await expectError(
+      await request.post(`${o.A}${HANDOFF_ROUTES.naiveToken}`, { headers: { Origin: o.A, "X-Session-Lab-Profile": "forever" } }),
+      "invalid_profile",
+    );
     for (const auth of ["Bearer a.b.c", "Bearer ", "Basic x", `Bearer ${"a".repeat(5000)}`]) {
       await expectError(await request.get(`${o.B}${HANDOFF_ROUTES.naiveMe}`, { headers: { Authorization: auth } }), "not_signed_in");
     }

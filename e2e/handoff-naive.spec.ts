@@ -69,6 +69,20 @@ test("the handoff page links the naive contrast, and the naive page on B has not
 });
 
 test.describe("comparison scenario: sign out or disable on A, then poll B", () => {
+  test("with the matrix profile the naive JWT expires within the run, long after the sign-out", async ({ baseURL }) => {
+    const o = origins(baseURL);
+    const naive = await runHandoffScenario({
+      ...{ originA: o.A, originB: o.B, user: bob, pollIntervalMs: 250, observeMs: 18_000 },
+      flow: "naive",
+      event: "sign-out",
+      profile: "matrix",
+    });
+    expect(naive.acceptedBefore).toBe(true);
+    // 10 s lifetime plus 5 s of verifier tolerance, counted from an iat rounded down to the second.
+    expect(naive.revocationLatencyMs).toBeGreaterThan(8_000);
+    expect(naive.revocationLatencyMs).toBeLessThan(16_500);
+  });
+
   for (const event of ["sign-out", "revoke-all", "disable"] as const) {
     test(`${event}: the handoff's B session is refused at once; the naive JWT is still accepted`, async ({ baseURL }) => {
       const o = origins(baseURL);

@@ -3,6 +3,7 @@ import * as rows from "@/lib/server/data/handoff";
 import { loadEnv } from "@/lib/server/env";
 import { createJwtStrategy } from "@/lib/server/strategies/jwt";
 import { systemClock } from "@/lib/server/strategies/types";
+import { NAIVE_TTL_SECONDS } from "@/lib/catalog/handoff";
 import { TTL_PROFILES } from "@/lib/catalog/lifetimes";
 import { HANDOFF_ROUTES, type HandoffOrigins } from "@/lib/handoff";
 import { createBackChannel, type LogoutTarget } from "./back-channel";
@@ -15,7 +16,6 @@ import { createHandoffTokens } from "./tokens";
 
 /** The naive contrast's JWT: the jwt strategy's factory with a long lifetime and an audience both origins accept. */
 export const NAIVE_JWT = { issuer: "session-lab", audience: "session-lab:shared" } as const;
-export const NAIVE_TTL_SECONDS = { production: 7 * 24 * 3600, lab: 600 } as const;
 
 function build() {
   const env = loadEnv();
@@ -30,13 +30,17 @@ function build() {
     // B's sessions live as long as the stateful strategy's (same profile).
     partner: createPartnerSessions({ clock, idleSeconds: ttl.stateful.ttl, absoluteSeconds: ttl.stateful.absolute }),
     backChannel: createBackChannel({ tokens, endpoint: `${origins.b}${HANDOFF_ROUTES.backchannelLogout}` }),
-    naive: createJwtStrategy({
-      clock,
-      ttlSeconds: NAIVE_TTL_SECONDS[env.SESSION_PROFILE],
-      secret: env.JWT_SECRET,
-      verifyCredentials,
-      ...NAIVE_JWT,
-    }),
+    // One key and audience, two lifetimes: a token of either verifies with either.
+    naive: {
+      process: createJwtStrategy({
+        clock,
+        ttlSeconds: NAIVE_TTL_SECONDS[env.SESSION_PROFILE],
+        secret: env.JWT_SECRET,
+        verifyCredentials,
+        ...NAIVE_JWT,
+      }),
+      matrix: createJwtStrategy({ clock, ttlSeconds: NAIVE_TTL_SECONDS.matrix, secret: env.JWT_SECRET, verifyCredentials, ...NAIVE_JWT }),
+    },
     /** How long A remembers a grant: as long as a B session created from it may live. */
     grantRetentionSeconds: ttl.stateful.absolute,
   };

@@ -1,3 +1,5 @@
+import type { HandoffEventId, HandoffFlowId } from "@/lib/catalog/handoff";
+import { MATRIX_PROFILE_HEADER } from "@/lib/catalog/lifetimes";
 import { HANDOFF_ROUTES, PARTNER_HOME } from "@/lib/handoff";
 
 // The comparison scenario of the cross-domain handoff, over real HTTP
@@ -11,10 +13,9 @@ import { HANDOFF_ROUTES, PARTNER_HOME } from "@/lib/handoff";
 // runner, a CLI (scripts/handoff-scenario.ts) and the Playwright suite all call
 // `runHandoffScenario()` the same way. docs/handoff.md, "Measuring it".
 
-export type HandoffScenarioFlow = "handoff" | "naive";
-export type HandoffScenarioEvent = "sign-out" | "revoke-all" | "disable";
-export const HANDOFF_SCENARIO_FLOWS: readonly HandoffScenarioFlow[] = ["handoff", "naive"];
-export const HANDOFF_SCENARIO_EVENTS: readonly HandoffScenarioEvent[] = ["sign-out", "revoke-all", "disable"];
+// The flows, events and expected outcomes are in the catalog (lib/catalog/handoff.ts).
+export type HandoffScenarioFlow = HandoffFlowId;
+export type HandoffScenarioEvent = HandoffEventId;
 
 export interface Account {
   email: string;
@@ -35,6 +36,11 @@ export interface HandoffScenarioOptions {
   pollIntervalMs?: number;
   /** How long to keep probing B after the event while it still accepts (default 3000 ms). */
   observeMs?: number;
+  /**
+   * "matrix": the naive JWT is issued with the matrix profile's lifetime (10 s, refused from 15 s), so a run
+   * with observeMs ≥ 16000 sees it expire by itself. The handoff's own lifetimes do not change.
+   */
+  profile?: "matrix";
   fetch?: typeof fetch;
 }
 
@@ -140,7 +146,12 @@ export async function runHandoffScenario(opts: HandoffScenarioOptions): Promise<
       throw new HandoffScenarioError("exchange on B: unexpected redirect");
     probe = () => call(`${originB}${HANDOFF_ROUTES.partnerSession}`, jarB);
   } else {
-    const res = await expectStatus(await call(`${originA}${HANDOFF_ROUTES.naiveToken}`, jarA, { method: "POST" }), 200, "naive token on A");
+    const headers = opts.profile ? { [MATRIX_PROFILE_HEADER]: opts.profile } : undefined;
+    const res = await expectStatus(
+      await call(`${originA}${HANDOFF_ROUTES.naiveToken}`, jarA, { method: "POST", headers }),
+      200,
+      "naive token on A",
+    );
     const { token } = (await res.json()) as { token: string };
     probe = () => call(`${originB}${HANDOFF_ROUTES.naiveMe}`, null, { headers: { Authorization: `Bearer ${token}` } });
   }

@@ -65,7 +65,7 @@ export function addServerTiming(res: Response, phase: TimingPhase, timing: Phase
  * via its header. Any other value is refused rather than ignored, so a typo
  * never silently runs with production lifetimes.
  */
-function profileSelection(req: NextRequest): ProfileSelection {
+export function profileSelection(req: NextRequest): ProfileSelection {
   const value = req.headers.get(MATRIX_PROFILE_HEADER);
   if (value === null) return "process";
   if (value.trim().toLowerCase() === MATRIX_PROFILE_VALUE) return MATRIX_PROFILE_VALUE;

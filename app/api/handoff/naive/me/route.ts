@@ -7,7 +7,7 @@ import { ApiError, json } from "@/lib/server/http/route";
 // a disabled account on A changes nothing until it expires.
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = handoffRoute({
   async GET(_req, ctx) {
-    const { session, user } = await handoff().naive.validate(ctx);
+    const { session, user } = await handoff().naive.process.validate(ctx);
     if (!session) throw new ApiError("not_signed_in", "No shared JWT, or one this origin does not accept (garbage, tampered, expired).");
     return json({
       user,
