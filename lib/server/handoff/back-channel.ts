@@ -70,7 +70,9 @@ export function createBackChannel(opts: BackChannelOptions) {
       if (res.ok) return { outcome: "ok", status: res.status };
       return { outcome: res.status >= 400 && res.status < 500 ? "refused" : "failed", status: res.status };
     } catch (error) {
-      return { outcome: "failed", error: error instanceof Error ? error.name : "error" };
+      // The cause's code says why (ECONNREFUSED, ENOTFOUND…); a timeout is a TimeoutError.
+      const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+      return { outcome: "failed", error: typeof cause === "string" ? cause : error instanceof Error ? error.name : "error" };
     }
   }
 
