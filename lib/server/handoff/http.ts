@@ -91,6 +91,7 @@ function errorAnswer(req: NextRequest, error: ApiError): NextResponse {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)} · Session Lab</title>
+<link rel="stylesheet" href="/handoff-error.css">
 </head>
 <body>
 <main>
