@@ -46,6 +46,15 @@ test("the page runs the matrix cell by cell, and its key cells agree with the ca
   await expect(page.getByTestId("row-refresh-reuse")).toContainText("spent token again after the 2 s grace window: 401 refresh_reused");
   await expect(page.getByTestId(cell("jwt-refresh", "parallel-refresh"))).toHaveAttribute("data-verdict", "match");
   await expect(page.getByTestId("row-parallel-refresh")).toContainText("both tabs afterwards (GET /me): 200 and 200");
+  // Across two origins (docs/handoff.md): the one-time handoff's own session on B is refused at once after
+  // sign-out or disabling on A; the naive shared JWT is accepted until it expires; no other variant has a flow.
+  for (const row of ["cross-domain-sign-out", "cross-domain-disable"]) {
+    await expect(page.getByTestId(cell("stateful", row))).toHaveAttribute("data-outcome", "immediate");
+    await expect(page.getByTestId(cell("stateful", row))).toHaveAttribute("data-verdict", "match");
+    await expect(page.getByTestId(cell("jwt", row))).toHaveAttribute("data-outcome", "expiry");
+    await expect(page.getByTestId(cell("jwt", row))).toHaveAttribute("data-verdict", "match");
+    await expect(page.getByTestId(cell("cookie", row))).toHaveAttribute("data-verdict", "n/a");
+  }
   // Every variant whose credentials expire was seen expiring.
   for (const v of ["stateful", "cookie", "jwt", "nextauth", "cookie-version", "jwt-denylist", "jwt-refresh", "nextauth-refresh"]) {
     await expect(page.getByTestId(cell(v, "lifetime"))).toHaveAttribute("data-outcome", "expiry");

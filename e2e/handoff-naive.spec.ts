@@ -1,10 +1,13 @@
 import { HANDOFF_ROUTES, HANDOFF_START_PAGE, NAIVE_PAGE, NAIVE_STORAGE_KEY } from "../lib/handoff";
-import { runHandoffScenario } from "../lib/server/handoff/scenario";
+import { httpAccountSource } from "../lib/compare/accounts";
+import { handoffTargets } from "../lib/compare/cross-domain";
+import { runMatrix } from "../lib/compare/engine";
+import { parseRunSettings } from "../lib/compare/settings";
 import { DEMO_PASSWORD, expect, signIn, test } from "./fixtures";
 import { origins } from "./handoff-helpers";
 
 // The naive contrast (one long-lived JWT both origins accept) next to the
-// handoff, and the comparison scenario that measures the difference.
+// handoff, and the comparison rows that measure the difference.
 
 const bob = { email: "bob@example.com", password: DEMO_PASSWORD };
 const alice = { email: "alice@example.com", password: DEMO_PASSWORD };
@@ -68,39 +71,39 @@ test("the handoff page links the naive contrast, and the naive page on B has not
   await expect(page.getByTestId("naive-status")).toHaveAttribute("data-state", "none");
 });
 
-test.describe("comparison scenario: sign out or disable on A, then poll B", () => {
-  test("with the matrix profile the naive JWT expires within the run, long after the sign-out", async ({ baseURL }) => {
-    const o = origins(baseURL);
-    const naive = await runHandoffScenario({
-      ...{ originA: o.A, originB: o.B, user: bob, pollIntervalMs: 250, observeMs: 18_000 },
-      flow: "naive",
-      event: "sign-out",
-      profile: "matrix",
-    });
-    expect(naive.acceptedBefore).toBe(true);
-    // 10 s lifetime plus 5 s of verifier tolerance, counted from an iat rounded down to the second.
-    expect(naive.revocationLatencyMs).toBeGreaterThan(8_000);
-    expect(naive.revocationLatencyMs).toBeLessThan(16_500);
+test("the comparison's cross-domain rows: B refuses the handoff's session at once, the naive JWT only at its expiry", async ({
+  baseURL,
+}) => {
+  test.setTimeout(90_000);
+  const o = origins(baseURL);
+  const parsed = parseRunSettings({
+    variants: ["stateful", "jwt", "cookie"],
+    scenarios: ["cross-domain-sign-out", "cross-domain-disable"],
+    probes: [],
   });
-
-  for (const event of ["sign-out", "revoke-all", "disable"] as const) {
-    test(`${event}: the handoff's B session is refused at once; the naive JWT is still accepted`, async ({ baseURL }) => {
-      const o = origins(baseURL);
-      const common = { originA: o.A, originB: o.B, event, user: bob, admin: alice, pollIntervalMs: 100, observeMs: 1500 };
-      const handoff = await runHandoffScenario({ ...common, flow: "handoff" });
-      expect(handoff.acceptedBefore).toBe(true);
-      // The first probe, sent as soon as A answered, is already refused: no window at all.
-      expect(handoff.samples[0]).toMatchObject({ accepted: false });
-      expect(handoff.revocationLatencyMs).not.toBeNull();
-
-      const naive = await runHandoffScenario({ ...common, flow: "naive" });
-      expect(naive.acceptedBefore).toBe(true);
-      expect(naive.revocationLatencyMs).toBeNull();
-      expect(naive.samples.length).toBeGreaterThan(1);
-      expect(naive.samples.every((s) => s.accepted)).toBe(true);
-      expect(naive.observedMs).toBeGreaterThanOrEqual(1500);
-      // …and it would be, for days: its own expiry is far beyond the run.
-      expect(new Date(naive.credentialExpiresAt!).getTime() - Date.now()).toBeGreaterThan(24 * 3600 * 1000);
-    });
+  if (!parsed.ok) throw new Error(parsed.error);
+  // The engine as `npm run compare` drives it: accounts of its own (a lease), the app's two origins as targets.
+  const target = { baseUrl: o.A };
+  const result = await runMatrix({
+    id: "e2e_handoff",
+    source: "cli",
+    settings: parsed.settings,
+    target,
+    targets: handoffTargets({ a: o.A, b: o.B }),
+    label: o.A,
+    accounts: httpAccountSource(target),
+  });
+  expect(result.status).toBe("done");
+  const cell = (variant: string, row: string) => result.cells.find((c) => c.variant === variant && c.row === row)!;
+  for (const row of ["cross-domain-sign-out", "cross-domain-disable"]) {
+    // The first replay of B's session after the event is already refused: no window at all.
+    expect(cell("stateful", row)).toMatchObject({ verdict: "match", outcome: "immediate" });
+    expect(cell("stateful", row).samples.find((s) => s.s >= 0)?.state).toBe("rejected");
+    // The shared JWT outlives the event and dies only with its own (matrix) lifetime: 10 s + 5 s tolerance.
+    expect(cell("jwt", row)).toMatchObject({ verdict: "match", outcome: "expiry" });
+    expect(cell("jwt", row).observation!.closedAfter!.high).toBeGreaterThan(8_000);
+    expect(cell("jwt", row).production).toBe("the old credential keeps working for up to 7 days (+5 s tolerance)");
+    expect(cell("cookie", row).verdict).toBe("n/a");
   }
+  expect(result.counts).toMatchObject({ match: 4, mismatch: 0, error: 0, na: 2 });
 });

@@ -71,6 +71,14 @@ test.describe("handoff: the flow", () => {
     await page.goto(url);
     await expect(page).toHaveURL(`${o.B}${PARTNER_SESSION_PAGE}`);
     await expect(page.getByTestId("partner-session-id")).toBeVisible();
+    // The app names its two origins (comparison runs read this), and says which one was asked.
+    for (const [origin, side] of [
+      [o.A, "A"],
+      [o.B, "B"],
+    ]) {
+      const res = await page.context().request.get(`${origin}${HANDOFF_ROUTES.origins}`);
+      expect(await res.json()).toEqual({ a: o.A, b: o.B, side });
+    }
     // B's pages on A, and A's handoff page on B, point to the right origin instead.
     await page.goto(`${o.A}${PARTNER_HOME}`);
     await expect(page.getByTestId("wrong-origin")).toContainText(o.B);

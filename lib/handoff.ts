@@ -41,6 +41,8 @@ export const HANDOFF_ROUTES = {
   /** The naive contrast: a long-lived shared JWT for A's signed-in user (on A), and its check (on either origin). */
   naiveToken: "/api/handoff/naive/token",
   naiveMe: "/api/handoff/naive/me",
+  /** The two origins, `{a, b}` (public: a comparison run from elsewhere needs them). */
+  origins: "/api/handoff/origins",
 } as const;
 
 /** Longest lifetime of a handoff token, seconds (ASVS 5 10.4.3 asks for a very short one). */

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { httpAccountSource, LeaseRefusedError } from "../lib/compare/accounts";
 import type { Target } from "../lib/compare/client";
+import { handoffTargets } from "../lib/compare/cross-domain";
 import { runMatrix } from "../lib/compare/engine";
 import { exportRun, rowLabel } from "../lib/compare/export";
 import { cellLabel, claims, countsText, findCell, whatToPick } from "../lib/compare/report";
@@ -14,6 +15,7 @@ import { DEFAULT_SETTINGS, parseRunSettings, PROBE_IDS, SETTING_BOUNDS, type Row
 import type { RunEvent, RunResult } from "../lib/compare/types";
 import { SCENARIO_IDS } from "../lib/catalog/scenarios";
 import { VARIANT_IDS } from "../lib/catalog/variants";
+import { HANDOFF_ROUTES } from "../lib/handoff";
 
 const HELP = `Usage: npm run compare -- [URL] [options]
 
@@ -291,6 +293,20 @@ async function main(): Promise<number> {
       `compare: cannot reach ${cli.url} (${e instanceof Error ? e.message : String(e)}). Start the app first (npm run demo).\n`,
     );
     return 2;
+  }
+
+  // The app's two origins, for the cross-domain rows (an app without them leaves those rows n/a).
+  try {
+    const res = await fetch(`${cli.url}${HANDOFF_ROUTES.origins}`, {
+      headers: { Accept: "application/json", ...cli.headers },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const origins = (await res.json().catch(() => null)) as { a?: unknown; b?: unknown } | null;
+    if (res.status === 200 && typeof origins?.a === "string" && typeof origins.b === "string") {
+      Object.assign(targets, handoffTargets({ a: origins.a, b: origins.b }, cli.headers));
+    }
+  } catch {
+    // unreachable: the cross-domain cells say so (n/a)
   }
 
   const stop = new AbortController();

@@ -1,37 +1,21 @@
-import { CLOCK_TOLERANCE_SECONDS, describeDuration, TTL_PROFILES, type TtlProfileName } from "./lifetimes";
-import type { ExpectedWindow, Expectation } from "./variants";
+import { TTL_PROFILES, type TtlProfileName } from "./lifetimes";
+import type { Expectation } from "./variants";
 
-// The cross-domain comparison scenario (docs/handoff.md): a user handed over
-// from origin A to origin B, then an event on A, then B is polled. Client-safe
-// data, the one source of the expected outcomes: the runner
-// (lib/server/handoff/scenario.ts), the CLI, the comparison page and the tests
-// read it, as they read ./variants.ts for the per-variant scenarios.
+// The cross-domain handoff's two flows (docs/handoff.md), as the comparison
+// measures them in its rows "cross-domain-sign-out" and "cross-domain-disable"
+// (lib/catalog/scenarios.ts; driven by lib/compare/cross-domain.ts): the
+// stateful column is the one-time handoff, the jwt column the naive way.
+// Client-safe data; ./variants.ts takes each cell's expectation from here.
 
-/** How the user got to B: the one-time handoff (B's own session), or the naive shared long-lived JWT. */
+/** How the user got to origin B: the one-time handoff (B's own session), or the naive shared long-lived JWT. */
 export const HANDOFF_FLOW_IDS = ["handoff", "naive"] as const;
 export type HandoffFlowId = (typeof HANDOFF_FLOW_IDS)[number];
 
-/** What happens on A at t = 0. */
-export const HANDOFF_EVENT_IDS = ["sign-out", "revoke-all", "disable"] as const;
-export type HandoffEventId = (typeof HANDOFF_EVENT_IDS)[number];
-
-export const CROSS_DOMAIN_SCENARIO = {
-  id: "cross-domain",
-  label: "Cross-domain: sign out or disable on A, then poll B",
-  kind: "revocation",
-  events: {
-    "sign-out": "The user signs out on origin A (POST /api/stateful/logout).",
-    "revoke-all": "The user signs out everywhere on origin A (POST /api/stateful/logout-all).",
-    disable: "An admin disables the user on origin A.",
-  } satisfies Record<HandoffEventId, string>,
-  replay: "Origin B is asked whether it still accepts what the user brought from A: B's session, or the shared JWT.",
-} as const;
-
-/** Lifetime of the naive shared JWT per profile (the jwt strategy's factory, with this lifetime and a shared audience). */
+/** Lifetime of the naive shared JWT per profile (the jwt strategy's factory, with this lifetime and an audience both origins accept). */
 export const NAIVE_TTL_SECONDS = {
   production: 7 * 24 * 3600, // a common "remember me" JWT
   lab: 600,
-  matrix: TTL_PROFILES.matrix.jwt.ttl, // a comparison run sees it expire
+  matrix: TTL_PROFILES.matrix.jwt.ttl, // a comparison run sees it expire, like the jwt strategy's own
 } as const satisfies Record<TtlProfileName, number>;
 
 export interface HandoffFlowInfo {
@@ -39,12 +23,13 @@ export interface HandoffFlowInfo {
   label: string;
   /** What B holds, in words. */
   credentialHome: string;
-  expected: Record<HandoffEventId, Expectation>;
+  /** After sign-out, or disabling, on A. */
+  expected: Record<"sign-out" | "disable", Expectation>;
 }
 
 const BACK_CHANNEL = "A sends B a back-channel logout (OIDC) before it answers, and B deletes its session: refused on the next request.";
 const SHARED_JWT =
-  "B verifies the shared JWT by signature and claims only: nothing done on A reaches it, so it works until it expires by itself.";
+  "B verifies the shared JWT by signature and claims alone: nothing done on A reaches it, so it works until it expires by itself.";
 
 export const HANDOFF_FLOWS: Record<HandoffFlowId, HandoffFlowInfo> = {
   handoff: {
@@ -53,7 +38,6 @@ export const HANDOFF_FLOWS: Record<HandoffFlowId, HandoffFlowInfo> = {
     credentialHome: "B's own HttpOnly session cookie (opaque token, row in B's table)",
     expected: {
       "sign-out": { window: "none", reason: `The B session created from that A session ends. ${BACK_CHANNEL}` },
-      "revoke-all": { window: "none", reason: `Every B session of the user ends. ${BACK_CHANNEL}` },
       disable: { window: "none", reason: `Every B session of the user ends. ${BACK_CHANNEL}` },
     },
   },
@@ -63,18 +47,7 @@ export const HANDOFF_FLOWS: Record<HandoffFlowId, HandoffFlowInfo> = {
     credentialHome: "localStorage on both origins (any script there can read it)",
     expected: {
       "sign-out": { window: "credential", reason: `Signing out on A only drops A's copy. ${SHARED_JWT}` },
-      "revoke-all": { window: "credential", reason: `"Sign out everywhere" has nothing to end. ${SHARED_JWT}` },
       disable: { window: "credential", reason: `A disabled account keeps its token. ${SHARED_JWT}` },
     },
   },
 };
-
-/** The expected window of a cell under a profile: 0 (the next request) for the handoff, the JWT's lifetime for the naive flow. */
-export function expectedHandoffWindow(flow: HandoffFlowId, event: HandoffEventId, profile: TtlProfileName): ExpectedWindow {
-  if (HANDOFF_FLOWS[flow].expected[event].window === "none") return { seconds: 0, text: "rejected on the next request" };
-  const seconds = NAIVE_TTL_SECONDS[profile];
-  return {
-    seconds: seconds + CLOCK_TOLERANCE_SECONDS.jwt,
-    text: `the shared JWT keeps working on B for up to ${describeDuration(seconds)} (its own lifetime)`,
-  };
-}

@@ -11,6 +11,8 @@ export const SCENARIO_IDS = [
   "role-demotion",
   "name-change",
   "stolen-credential",
+  "cross-domain-sign-out",
+  "cross-domain-disable",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
@@ -85,5 +87,22 @@ export const SCENARIOS: Record<ScenarioId, ScenarioInfo> = {
     kind: "revocation",
     event: "An injected script copies what page JavaScript can read; the victim then signs out and closes the tab.",
     replay: "A second client replays the copy (nothing, where the credential is an HttpOnly cookie).",
+  },
+  // The cross-domain handoff (docs/handoff.md): origin A is the app, origin B its partner (two sites to a browser).
+  "cross-domain-sign-out": {
+    id: "cross-domain-sign-out",
+    label: "Cross-domain: sign-out on A",
+    kind: "revocation",
+    event: "Signed in on origin A and handed over to origin B, the user signs out on A (POST /api/stateful/logout).",
+    replay:
+      "Origin B is asked whether it still accepts what the user brought from A: its own session (the one-time handoff, under stateful) or the shared JWT (the naive way, under jwt).",
+  },
+  "cross-domain-disable": {
+    id: "cross-domain-disable",
+    label: "Cross-domain: disabled on A",
+    kind: "revocation",
+    event: "Signed in on origin A and handed over to origin B, the user is disabled by an admin on A.",
+    replay:
+      "Origin B is asked whether it still accepts what the user brought from A: its own session (the one-time handoff, under stateful) or the shared JWT (the naive way, under jwt).",
   },
 };

@@ -1,5 +1,6 @@
 import { STRATEGIES, STRATEGY_IDS, type CapabilityName, type StrategyId, type Transport } from "@/lib/strategies";
 import { CLOCK_TOLERANCE_SECONDS, describeDuration, TTL_PROFILES, type TtlProfileName } from "./lifetimes";
+import { HANDOFF_FLOWS, NAIVE_TTL_SECONDS, type HandoffFlowId } from "./handoff";
 import { SCENARIOS, type ScenarioId } from "./scenarios";
 
 // The variants the lab compares: the four strategies plus the mitigation
@@ -45,6 +46,8 @@ export interface Expectation {
   unsupported?: VariantCapabilityName;
   /** One line: why. */
   reason: string;
+  /** The scenario has nothing to measure for this variant (the cell is n/a, and `reason` says why). */
+  notApplicable?: true;
 }
 
 export interface VariantInfo {
@@ -104,6 +107,22 @@ const UNSUPPORTED_EVERYWHERE = (id: StrategyId, what: string): Expectation => ({
   reason: `Nothing can end ${what} early: ${STRATEGIES[id].capabilities.revokeAllSessions}`,
 });
 
+// The cross-domain scenarios (lib/catalog/handoff.ts, docs/handoff.md): the stateful column measures the
+// one-time handoff (a stateful session on each origin, ended on B by a back-channel logout), the jwt
+// column the naive way (one long-lived JWT both origins accept). No other variant has a flow of its own.
+const crossDomain = (flow: HandoffFlowId) => ({
+  "cross-domain-sign-out": HANDOFF_FLOWS[flow].expected["sign-out"],
+  "cross-domain-disable": HANDOFF_FLOWS[flow].expected.disable,
+});
+const NO_CROSS_DOMAIN = (id: VariantId) => {
+  const na: Expectation = {
+    window: "none",
+    notApplicable: true,
+    reason: `No cross-domain flow is built on ${id}: the handoff starts from \`stateful\` sessions, and the naive shared token is \`jwt\`'s.`,
+  };
+  return { "cross-domain-sign-out": na, "cross-domain-disable": na };
+};
+
 export const VARIANTS: Record<VariantId, VariantInfo> = {
   stateful: {
     ...base("stateful"),
@@ -120,6 +139,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       "role-demotion": { window: "none", reason: "The role is read from the database on every request." },
       "name-change": { window: "none", reason: "The name is read from the database on every request." },
       "stolen-credential": { window: "none", reason: HTTPONLY },
+      ...crossDomain("handoff"),
     },
   },
   cookie: {
@@ -141,6 +161,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       "role-demotion": { window: "credential", reason: "The role is sealed at sign-in and served until the seal is re-issued or expires." },
       "name-change": { window: "credential", reason: "The name is sealed at sign-in and served until the seal is re-issued or expires." },
       "stolen-credential": { window: "none", reason: HTTPONLY },
+      ...NO_CROSS_DOMAIN("cookie"),
     },
   },
   jwt: {
@@ -161,6 +182,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
         window: "credential",
         reason: "The script reads the token from localStorage; signing out does not end it, so it works until exp.",
       },
+      ...crossDomain("naive"),
     },
   },
   nextauth: {
@@ -184,6 +206,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       },
       "name-change": { window: "sliding", reason: "The name is copied into the token at sign-in and re-encoded unchanged on every read." },
       "stolen-credential": { window: "none", reason: HTTPONLY },
+      ...NO_CROSS_DOMAIN("nextauth"),
     },
   },
 
@@ -228,6 +251,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       },
       "name-change": { window: "credential", reason: "The name is still read from the seal; only the version is checked." },
       "stolen-credential": { window: "none", reason: HTTPONLY },
+      ...NO_CROSS_DOMAIN("cookie-version"),
     },
   },
   "jwt-denylist": {
@@ -274,6 +298,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
         reason:
           "The script can read the token, but the victim's sign-out denylists its jti. (Closing the tab without signing out: until exp.)",
       },
+      ...NO_CROSS_DOMAIN("jwt-denylist"),
     },
   },
   "jwt-refresh": {
@@ -305,6 +330,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
         window: "access-token",
         reason: "The script reads the access token (not the HttpOnly refresh cookie); sign-out ends the family, the copy runs out at exp.",
       },
+      ...NO_CROSS_DOMAIN("jwt-refresh"),
     },
   },
   "nextauth-refresh": {
@@ -345,6 +371,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       "role-demotion": { window: "none", reason: "The jwt callback re-reads the role on every request." },
       "name-change": { window: "none", reason: "The jwt callback re-reads the name on every request." },
       "stolen-credential": { window: "none", reason: HTTPONLY },
+      ...NO_CROSS_DOMAIN("nextauth-refresh"),
     },
   },
 };
@@ -364,11 +391,18 @@ export function credentialLifetime(id: VariantId, profile: TtlProfileName): { se
   return { seconds, toleranceSeconds: CLOCK_TOLERANCE_SECONDS[info.base] };
 }
 
+/** The jwt column of a cross-domain scenario replays the naive shared JWT, which has a lifetime of its own (lib/catalog/handoff.ts). */
+export function isNaiveCrossDomain(id: VariantId, scenario: ScenarioId | null): boolean {
+  return id === "jwt" && (scenario === "cross-domain-sign-out" || scenario === "cross-domain-disable");
+}
+
 /** The expected window of a scenario for a variant under a profile, in seconds and in words. */
 export function expectedWindow(id: VariantId, scenario: ScenarioId, profile: TtlProfileName): ExpectedWindow {
   const expectation = VARIANTS[id].expected[scenario];
   const stale = SCENARIOS[scenario].kind === "staleness";
-  const { seconds, toleranceSeconds } = credentialLifetime(id, profile);
+  const { seconds, toleranceSeconds } = isNaiveCrossDomain(id, scenario)
+    ? { seconds: NAIVE_TTL_SECONDS[profile], toleranceSeconds: CLOCK_TOLERANCE_SECONDS.jwt }
+    : credentialLifetime(id, profile);
   const what = stale ? "stale data is served" : "the old credential keeps working";
   switch (expectation.window) {
     case "none":

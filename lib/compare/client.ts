@@ -40,6 +40,8 @@ export interface Answer {
   refreshed: boolean;
   /** Set-Cookie attributes seen (names and flags, never values). */
   setCookies: CookieFacts[];
+  /** A redirect's Location (the cross-domain handoff's hops are redirects). */
+  location?: string | null;
 }
 
 export interface CookieFacts {
@@ -154,6 +156,17 @@ export class Device {
     return twin;
   }
 
+  /**
+   * The bearer token alone, presented to another origin: what the naive cross-domain flow does (its
+   * shared JWT travels to the partner origin in a URL fragment). Cookies never cross sites.
+   */
+  carryTo(target: Target): Device {
+    const twin = new Device({ ...this.opts, target });
+    twin.token = this.token;
+    twin.canRefresh = false;
+    return twin;
+  }
+
   /** Forgets the bearer token, keeping cookies: what a browser attaches to a request by itself. */
   dropBearer(): void {
     this.token = null;
@@ -197,8 +210,12 @@ export class Device {
   }
 
   /** A raw request to /api/{variant}{path}, with this device's credential. */
-  async send(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Answer> {
-    const fullPath = `/api/${this.variant}${path}`;
+  send(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Answer> {
+    return this.sendPath(method, `/api/${this.variant}${path}`, body, extraHeaders);
+  }
+
+  /** A raw request to any path of the target (routes outside /api/{variant}, e.g. the cross-domain handoff's). */
+  async sendPath(method: string, fullPath: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Answer> {
     const headers: Record<string, string> = {
       Accept: "application/json",
       "User-Agent": USER_AGENT,
@@ -254,7 +271,17 @@ export class Device {
     const refresh = parseServerTiming(timingHeader, "refresh");
     if (session) this.opts.onTiming?.({ phase: "session", timing: session, valid: res.status !== 401 });
     if (refresh) this.opts.onTiming?.({ phase: "refresh", timing: refresh, valid: res.status === 200 });
-    return { status: res.status, body: parsed, sentAt, receivedAt, session, refresh, refreshed: false, setCookies };
+    return {
+      status: res.status,
+      body: parsed,
+      sentAt,
+      receivedAt,
+      session,
+      refresh,
+      refreshed: false,
+      setCookies,
+      location: res.headers.get("location"),
+    };
   }
 
   /** A request as the app's client makes it: a jwt-refresh device renews its access token once on a 401 and retries. */

@@ -4,6 +4,7 @@ import type { Role } from "@/lib/strategies";
 import { Device, type CookieFacts, type FetchLike, type Target, type Timed } from "./client";
 import { computeCosts } from "./costs";
 import {
+  cellLifetime,
   classify,
   expectedFor,
   expiryWindowMs,
@@ -99,6 +100,7 @@ function plan(settings: RunSettings, targets: Readonly<Record<string, Target>>):
   for (const variant of settings.variants) {
     const lifetimeMs = horizonMs(replayLifetime(variant, "matrix"), settings);
     for (const scenario of settings.scenarios) {
+      const scenarioMs = horizonMs(cellLifetime(variant, scenario, "matrix"), settings);
       const driver = SCENARIO_DRIVERS[scenario];
       const applies = driver.appliesTo?.(variant, targets) ?? true;
       // Only for scheduling: a cell the catalog expects to close at once is likely short (the measurement ignores this).
@@ -107,7 +109,7 @@ function plan(settings: RunSettings, targets: Readonly<Record<string, Target>>):
         key: { variant, row: scenario },
         notApplicable: applies === true ? null : applies,
         needs: driver.needs,
-        estimateMs: likelyShort ? 1000 : lifetimeMs,
+        estimateMs: likelyShort ? 1000 : scenarioMs,
         order: 0,
       });
     }
@@ -328,7 +330,7 @@ export async function runMatrix(opts: RunOptions): Promise<RunResult> {
   async function runCell(p: PlannedCell): Promise<CellResult> {
     const started = performance.now();
     const { variant, row } = p.key;
-    const lifetime = replayLifetime(variant, "matrix");
+    const lifetime = cellLifetime(variant, isScenarioId(row) ? row : null, "matrix");
     const base = {
       variant,
       row,

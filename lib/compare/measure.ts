@@ -1,6 +1,7 @@
 import { CLOCK_TOLERANCE_SECONDS, describeDuration, TTL_PROFILES, type TtlProfileName } from "@/lib/catalog/lifetimes";
 import { SCENARIOS, type ScenarioId } from "@/lib/catalog/scenarios";
-import { expectedWindow, VARIANTS, type VariantId } from "@/lib/catalog/variants";
+import { NAIVE_TTL_SECONDS } from "@/lib/catalog/handoff";
+import { expectedWindow, isNaiveCrossDomain, VARIANTS, type VariantId } from "@/lib/catalog/variants";
 import {
   CLOSED_STATES,
   OPEN_STATES,
@@ -144,6 +145,14 @@ export function replayLifetime(variant: VariantId, profile: TtlProfileName): Lif
   return { seconds, toleranceSeconds, text: `${describeDuration(seconds)}${tol}` };
 }
 
+/** The lifetime of what a cell replays: the variant's credential, or the naive shared JWT in the jwt column of a cross-domain row. */
+export function cellLifetime(variant: VariantId, scenario: ScenarioId | null, profile: TtlProfileName): Lifetime {
+  if (!isNaiveCrossDomain(variant, scenario)) return replayLifetime(variant, profile);
+  const seconds = NAIVE_TTL_SECONDS[profile];
+  const toleranceSeconds = CLOCK_TOLERANCE_SECONDS.jwt;
+  return { seconds, toleranceSeconds, text: `the shared JWT's ${describeDuration(seconds)} + ${toleranceSeconds} s verifier tolerance` };
+}
+
 /** Whether the event itself went as the catalog says: done, or refused with 501 for the named capability. */
 export function judgeEvent(expected: Expected, event: EventRecord | null): string | null {
   if (!event) return "The event was not performed.";
@@ -231,7 +240,8 @@ export function summarize(
 /** What an observed outcome means under the production lifetimes (the catalog's profile "production"). */
 export function productionMeaning(variant: VariantId, scenario: ScenarioId | null, outcome: OutcomeClass | null): string {
   const kind = scenario ? SCENARIOS[scenario].kind : "revocation";
-  const prod = replayLifetime(variant, "production");
+  // The jwt column of a cross-domain scenario replays the naive shared JWT: its own (long) lifetime.
+  const prod = cellLifetime(variant, scenario, "production");
   const tol = prod.toleranceSeconds > 0 ? ` (+${prod.toleranceSeconds} s tolerance)` : "";
   const what =
     scenario === "stolen-credential"

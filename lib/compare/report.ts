@@ -51,7 +51,10 @@ export function cellLabel(cell: CellResult | undefined): string {
   }
 }
 
-const REVOCATION_SCENARIOS = SCENARIO_IDS.filter((s) => SCENARIOS[s].kind === "revocation");
+// The cross-domain rows replay a flow's credential (B's session, the naive shared JWT), not the variant's
+// own: they speak to "works across domains" only, never to a variant's own revocation record.
+const CROSS_DOMAIN_SCENARIOS: readonly ScenarioId[] = ["cross-domain-sign-out", "cross-domain-disable"];
+const REVOCATION_SCENARIOS = SCENARIO_IDS.filter((s) => SCENARIOS[s].kind === "revocation" && !CROSS_DOMAIN_SCENARIOS.includes(s));
 const STALENESS_SCENARIOS = SCENARIO_IDS.filter((s) => SCENARIOS[s].kind === "staleness");
 
 /** The worst window of a variant over some scenarios of this run (Infinity: one never closed), or null if none was measured. */
@@ -228,10 +231,19 @@ export function claims(result: RunResult): ClaimResult[] {
     const hostOnly = cookieVariants.filter((c) => c.cookies.every((k) => k.domain === null));
     const bearer = variants.filter((v) => VARIANTS[v].transport === "bearer");
     const stolenBearer = bearer.map((v) => findCell(result, v, "stolen-credential")).filter((c): c is CellResult => !!c?.observation);
+    // The cross-domain rows: the same user on two real origins, after sign-out or disabling on the first.
+    const crossing = CROSS_DOMAIN_SCENARIOS.flatMap((s) => (["stateful", "jwt"] as const).map((v) => findCell(result, v, s))).filter(
+      (c): c is CellResult => !!c?.observation,
+    );
+    const handoffClosed = crossing.filter((c) => c.variant === "stateful" && c.outcome === "immediate");
+    const naiveOpen = crossing.filter((c) => c.variant === "jwt").map((c) => openSeconds(c) ?? 0);
     const parts = [
       bearer.length ? `A bearer token goes to whatever origin a script sends it to (${listVariants(bearer)}); so does a stolen one.` : "",
       cookieVariants.length
         ? `The cookie credentials were host-only (${hostOnly.length} of ${cookieVariants.length} had no Domain attribute): the browser sends them to this host alone, so crossing domains takes a deliberate handoff, not a shared long-lived token.`
+        : "",
+      crossing.length
+        ? `Between two real origins, after sign-out or disabling on the first: ${handoffClosed.length ? `the one-time handoff's own session on the second was refused at once (${handoffClosed.length} of ${crossing.filter((c) => c.variant === "stateful").length} cells)` : "the one-time handoff was not refused at once"}${naiveOpen.length ? `, while the naive shared JWT kept working there for up to ${lastedText(Math.max(...naiveOpen))} (${findCell(result, "jwt", "cross-domain-sign-out")?.production ?? "its own lifetime"})` : ""}.`
         : "",
     ].filter(Boolean);
     out.push({
@@ -245,6 +257,7 @@ export function claims(result: RunResult): ClaimResult[] {
             `\`${c.variant}\` Set-Cookie: ${c.cookies.map((k) => `${k.name} (${k.domain ? `Domain=${k.domain}` : "host-only"}, SameSite=${k.sameSite ?? "unset"}${k.httpOnly ? ", HttpOnly" : ""})`).join("; ")}`,
         ),
         ...stolenBearer.map((c) => `\`${c.variant}\` stolen token replayed from another client: ${c.summary}`),
+        ...crossing.map((c) => `\`${c.variant}\` ${SCENARIOS[c.row as ScenarioId].label.toLowerCase()}: ${c.summary}`),
       ],
     });
   }

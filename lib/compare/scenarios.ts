@@ -2,6 +2,7 @@ import type { ScenarioId } from "@/lib/catalog/scenarios";
 import type { VariantId } from "@/lib/catalog/variants";
 import type { Role } from "@/lib/strategies";
 import type { Answer, Device, Target } from "./client";
+import { CROSS_DOMAIN_DRIVERS } from "./cross-domain";
 import type { EventRecord, SampleState } from "./types";
 
 // How each scenario of the catalog (lib/catalog/scenarios.ts) is driven over
@@ -249,4 +250,6 @@ export const SCENARIO_DRIVERS: Record<ScenarioId, ScenarioDriver> = {
       };
     },
   },
+  // Origin A hands the user over to origin B; then sign-out or disabling on A (./cross-domain.ts).
+  ...CROSS_DOMAIN_DRIVERS,
 };

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { assignRoles } from "@/lib/compare/accounts";
+import { handoffTargets } from "@/lib/compare/cross-domain";
 import { accountRoles, DEFAULT_DEADLINE_MS, runMatrix } from "@/lib/compare/engine";
+import { handoff } from "@/lib/server/handoff";
 import type { RunSettings } from "@/lib/compare/settings";
 import type { RunEvent, RunResult } from "@/lib/compare/types";
 import { createLease, finishRun, insertRun, releaseLease, type Lease, type LeaseRefusal } from "@/lib/server/data/compare";
@@ -29,7 +31,9 @@ export type PageRunStart = { ok: true; runId: string; stream: ReadableStream<Uin
 export async function startPageRun(settings: RunSettings, requestSignal?: AbortSignal): Promise<PageRunStart> {
   const requestedAt = performance.now();
   const target = selfTarget();
-  const roles = accountRoles(settings, {});
+  // The app's two origins, for the cross-domain rows (lib/compare/cross-domain.ts).
+  const targets = handoffTargets(handoff().origins);
+  const roles = accountRoles(settings, targets);
   const leased = await createLease({ kind: "run", accounts: roles, ttlSeconds: RUN_LEASE_SECONDS });
   if (!leased.ok) return { ok: false, refusal: leased.refusal };
   const lease: Lease = leased.lease;
@@ -65,6 +69,7 @@ export async function startPageRun(settings: RunSettings, requestSignal?: AbortS
             source: "page",
             settings,
             target,
+            targets,
             label: "this server",
             signal: stop.signal,
             requestedAt,

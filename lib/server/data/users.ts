@@ -111,8 +111,3 @@ export async function bumpSessionVersion(userId: string): Promise<number | null>
   });
   return rows[0]?.sessionVersion ?? null;
 }
-
-/** Deletes a user and, by cascade, everything of theirs (runs clean up the accounts they created). */
-export async function deleteUser(userId: string): Promise<void> {
-  await getDb().user.deleteMany({ where: { id: userId } });
-}
