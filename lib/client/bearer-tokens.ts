@@ -26,6 +26,7 @@ export function tokenStore(variant: string) {
   // The jwt strategy's key predates the variants; keep it so existing sessions survive.
   const key = variant === "jwt" ? "session-lab.jwt" : `session-lab.${variant}`;
   return {
+    key,
     get(): StoredToken | null {
       try {
         const raw = window.localStorage.getItem(key);
@@ -76,5 +77,37 @@ export async function refreshAccessToken(variant: string, stale: string | null):
     return fresh;
   };
   const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
-  return locks ? locks.request(`session-lab:refresh:${variant}`, renew) : renew();
+  if (!locks) return renew();
+  const name = `session-lab:refresh:${variant}`;
+  // Uncontended (the usual case): refresh at once.
+  const now = await locks.request(name, { ifAvailable: true }, async (lock) => (lock ? { value: await renew() } : null));
+  if (now) return now.value;
+  // Another tab holds the lock and is refreshing. Its new token reaches this
+  // tab's localStorage a moment after it releases the lock (Chromium copies
+  // localStorage between tabs asynchronously), so wait for that before
+  // deciding this tab must refresh too.
+  return locks.request(name, async () => {
+    await tokenReplaced(store.key, stale, CROSS_TAB_WAIT_MS);
+    return renew();
+  });
+}
+
+const CROSS_TAB_WAIT_MS = 1_000;
+
+/** Resolves once the stored token is no longer `stale` (a `storage` event from another tab), or after `ms`. */
+function tokenReplaced(key: string, stale: string | null, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      window.removeEventListener("storage", onStorage);
+      clearTimeout(timer);
+      resolve();
+    };
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === key && event.newValue && !event.newValue.includes(JSON.stringify(stale ?? ""))) done();
+    };
+    const timer = setTimeout(done, ms);
+    window.addEventListener("storage", onStorage);
+    const raw = window.localStorage.getItem(key);
+    if (raw && stale && !raw.includes(stale)) done();
+  });
 }
