@@ -192,7 +192,7 @@ export function CompareLab({ enabled, initialRunId }: { enabled: boolean; initia
     set(list.includes(value) ? list.filter((x) => x !== value) : [...list, value]);
 
   return (
-    <div className="stack">
+    <div className="stack compare-lab">
       <section className="hero">
         <h1>Compare: how long does a revoked or stale credential keep working, and what does closing the gap cost?</h1>
         <p>
