@@ -275,6 +275,8 @@ test.describe("authorization on every endpoint", () => {
     const NEW_PASSWORD = "a-new-password-123";
     const bob = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
     const otherDevice = await signedIn(playwright, baseURL!, strategy, "bob@example.com");
+    // A stateful session elsewhere ends whichever variant handles the change (one session version for all).
+    const statefulDevice = await signedIn(playwright, baseURL!, "stateful", "bob@example.com");
     const change = (currentPassword: string, newPassword: string) =>
       bob.api.post(`/api/${strategy}/password`, { headers: bob.headers, data: { currentPassword, newPassword } });
     await expectJsonError(await change("not-the-password", NEW_PASSWORD), 403, "wrong_password");
@@ -296,6 +298,10 @@ test.describe("authorization on every endpoint", () => {
       }
       // Refused at once, or (by design) still accepted until the credential or access token expires.
       expect(other.status()).toBe(window === "none" ? 401 : 200);
+      expect((await statefulDevice.api.get("/api/stateful/me")).status()).toBe(401);
+      expect(body.revocation.statefulSessionsEnded).toBeGreaterThanOrEqual(1);
+      expect(body.revocation.notEnded).toEqual(expect.arrayContaining(["cookie", "jwt", "nextauth", "jwt-denylist"]));
+      expect(body.revocation.notEnded).not.toContain("stateful");
       if (window === "access-token") expect((await otherDevice.api.post(`/api/${strategy}/refresh`)).status()).toBe(401);
       if (body.token) bob.headers.Authorization = `Bearer ${body.token}`;
       expect((await bob.api.get(`/api/${strategy}/me`, { headers: bob.headers })).status()).toBe(200); // this device stays signed in
@@ -313,6 +319,7 @@ test.describe("authorization on every endpoint", () => {
     }
     await bob.api.dispose();
     await otherDevice.api.dispose();
+    await statefulDevice.api.dispose();
   });
 });
 

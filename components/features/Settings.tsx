@@ -57,6 +57,7 @@ function RenameForm({ strategy, initialName }: { strategy: StrategyId; initialNa
 interface PasswordChanged {
   otherSessionsEnded: number | null;
   note?: string;
+  revocation: { statefulSessionsEnded: number; notEnded: string[] };
 }
 
 function PasswordForm({ strategy }: { strategy: StrategyId }) {
@@ -66,11 +67,12 @@ function PasswordForm({ strategy }: { strategy: StrategyId }) {
     const body = { currentPassword: textField(form, "currentPassword"), newPassword: textField(form, "newPassword") };
     const result = await mutate<PasswordChanged>("/password", { method: "POST", body });
     if (!result.ok) return { kind: "error", text: result.error };
-    const ended = result.data.otherSessionsEnded;
-    return {
-      kind: "ok",
-      text: ended === null ? `Password changed. ${result.data.note ?? ""}` : `Password changed; ${ended} other session(s) ended.`,
-    };
+    const { otherSessionsEnded: ended, note, revocation } = result.data;
+    const here = ended === null ? `Password changed. ${note ?? ""}` : `Password changed; ${ended} other session(s) ended.`;
+    const elsewhere =
+      ` Stateful sessions ended: ${revocation.statefulSessionsEnded}.` +
+      (revocation.notEnded.length > 0 ? ` Still valid until they expire: ${revocation.notEnded.join(", ")} credentials.` : "");
+    return { kind: "ok", text: here + elsewhere };
   }, null);
   const revokeAll = STRATEGIES[strategy].capabilities.revokeAllSessions;
   return (

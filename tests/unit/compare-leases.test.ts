@@ -91,6 +91,7 @@ describe("leases of throwaway accounts", () => {
       expiresAt: now,
       absoluteExpiresAt: now,
       userAgent: null,
+      sessionVersion: 0,
     });
     await createNote(userId, { title: "mine", body: "" });
     expect(await releaseLease(id, "not-the-token")).toBeNull();

@@ -13,6 +13,8 @@ export interface SessionRow {
   absoluteExpiresAt: Date;
   lastSeenAt: Date;
   userAgent: string | null;
+  /** User.sessionVersion read with the password hash at sign-in. */
+  sessionVersion: number;
 }
 
 export interface SessionWithUser {
@@ -44,14 +46,16 @@ type RawSessionJoin = {
 
 /**
  * The hot path of the stateful strategy: one indexed query that joins the
- * user and selects only the columns a request needs.
+ * user and selects only the columns a request needs. A row issued under an
+ * older User.sessionVersion is not found: a password change, disable or
+ * "sign out everywhere" ends it even if it was inserted after the bump.
  */
 export async function findSessionByTokenHash(tokenHash: string): Promise<SessionWithUser | null> {
   const rows = await getDb().$queryRaw<RawSessionJoin[]>`
     SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."absoluteExpiresAt",
            u."id" AS "userId", u."name", u."role", u."disabled"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."tokenHash" = ${tokenHash}`;
+    WHERE s."tokenHash" = ${tokenHash} AND s."sessionVersion" = u."sessionVersion"`;
   const row = rows[0];
   if (!row) return null;
   return {
@@ -89,11 +93,33 @@ export async function deleteUserSession(userId: string, sessionId: string): Prom
   return count > 0;
 }
 
+/**
+ * "Sign out everywhere": in one transaction, bump User.sessionVersion (which
+ * also ends the version-checked credentials of the other variants) and
+ * delete the user's stateful rows, except `keepSessionId`, which moves to the
+ * new version (the device that asked stays signed in). Returns how many rows ended.
+ */
 export async function deleteUserSessions(userId: string, keepSessionId?: string | null): Promise<number> {
-  const { count } = await getDb().session.deleteMany({
-    where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
-  });
-  return count;
+  const db = getDb();
+  const [, deleted] = await db.$transaction([
+    db.user.updateMany({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } }),
+    ...endStatefulSessionsOps(userId, keepSessionId),
+  ]);
+  return deleted.count;
+}
+
+/**
+ * The statements that end a user's stateful rows after (in the same
+ * transaction as) a bump of User.sessionVersion: delete every row but
+ * `keepSessionId`, and move that one to the user's new version.
+ */
+export function endStatefulSessionsOps(userId: string, keepSessionId?: string | null) {
+  const db = getDb();
+  return [
+    db.session.deleteMany({ where: { userId, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } }),
+    db.$executeRaw`UPDATE "Session" SET "sessionVersion" = (SELECT u."sessionVersion" FROM "User" u WHERE u."id" = ${userId})
+                   WHERE "id" = ${keepSessionId ?? ""} AND "userId" = ${userId}`,
+  ] as const;
 }
 
 export async function deleteExpiredSessions(now: Date): Promise<number> {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/lib/server/db/client";
+import { endStatefulSessionsOps } from "@/lib/server/data/sessions";
 import { isRole, type Role } from "@/lib/strategies";
 
 export interface Profile {
@@ -63,18 +64,30 @@ export async function createUser(input: { email: string; name: string; role: Rol
   return toProfile(row);
 }
 
-/** Returns the updated profile, or null when the user does not exist. */
+/**
+ * Returns the updated profile, or null when the user does not exist. A
+ * password change or disable ends the user's revocable sessions in the same
+ * transaction: sessionVersion is bumped (every version-checked credential and
+ * stateful row dies with it) and the stateful rows are deleted, except
+ * `keepStatefulSessionId` (the device that changed its own password).
+ * `statefulSessionsEnded` counts the deleted rows.
+ */
 export async function updateUser(
   userId: string,
   data: { name?: string; role?: Role; disabled?: boolean; passwordHash?: string },
-): Promise<Profile | null> {
-  // Anything that should end sessions bumps sessionVersion (room for the version-check mitigation).
+  options: { keepStatefulSessionId?: string | null } = {},
+): Promise<(Profile & { statefulSessionsEnded: number }) | null> {
+  const db = getDb();
   const endsSessions = data.passwordHash !== undefined || data.disabled === true;
-  const result = await getDb().user.updateMany({
-    where: { id: userId },
-    data: { ...data, ...(endsSessions ? { sessionVersion: { increment: 1 } } : {}) },
-  });
-  return result.count === 0 ? null : getProfile(userId);
+  const update = db.user.updateMany({ where: { id: userId }, data: { ...data, ...(endsSessions ? { sessionVersion: { increment: 1 } } : {}) } });
+  let statefulSessionsEnded = 0;
+  if (endsSessions) {
+    const [updated, deleted] = await db.$transaction([update, ...endStatefulSessionsOps(userId, options.keepStatefulSessionId)]);
+    if (updated.count === 0) return null;
+    statefulSessionsEnded = deleted.count;
+  } else if ((await update).count === 0) return null;
+  const profile = await getProfile(userId);
+  return profile && { ...profile, statefulSessionsEnded };
 }
 
 /** What a re-issued credential asserts: the current name and role; null for a missing or disabled user. */
@@ -111,3 +124,4 @@ export async function bumpSessionVersion(userId: string): Promise<number | null>
   });
   return rows[0]?.sessionVersion ?? null;
 }
+

@@ -107,6 +107,8 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
         expiresAt,
         absoluteExpiresAt,
         userAgent: ctx.userAgent,
+        // The version read with the password hash: a bump during this sign-in leaves the row dead on arrival.
+        sessionVersion: check.sessionVersion,
       });
       // The cookie lives until the absolute expiry; the server enforces the idle one.
       ctx.setCookie(sessionCookieWrite(describeSessionCookie(ctx, cookieSpec), token, absoluteExpiresAt, now));
