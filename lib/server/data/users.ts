@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { getDb } from "@/lib/server/db/client";
+import { databaseProvider, getDb } from "@/lib/server/db/client";
 import { endStatefulSessionsOps } from "@/lib/server/data/sessions";
 import { isRole, type Role } from "@/lib/strategies";
 
@@ -125,3 +125,55 @@ export async function bumpSessionVersion(userId: string): Promise<number | null>
   return rows[0]?.sessionVersion ?? null;
 }
 
+export type AdminChangeResult =
+  | { ok: true; profile: Profile; statefulSessionsEnded: number }
+  /** `actor_not_admin`: the acting admin was demoted or disabled meanwhile (a stale credential); `last_admin`: the change would leave no enabled admin. */
+  | { ok: false; reason: "not_found" | "actor_not_admin" | "last_admin" };
+
+/**
+ * An admin's change of another account's role or disabled flag, in one
+ * transaction that (1) locks the scope's admin rows, (2) re-reads the acting
+ * admin from the database (a credential may still say "admin" after a
+ * demotion), (3) applies the change and (4) refuses it if no enabled admin
+ * would be left in the scope. The lock makes two admins demoting each other
+ * at once take turns: the second then finds it is no admin any more.
+ * Disabling also ends the target's sessions, as updateUser() does.
+ */
+export async function changeUserAsAdmin(
+  actorId: string,
+  targetId: string,
+  data: { role?: Role; disabled?: boolean },
+): Promise<AdminChangeResult> {
+  const db = getDb();
+  const postgres = databaseProvider() === "postgresql";
+  try {
+    return await db.$transaction(async (tx) => {
+      const target = await tx.user.findUnique({ where: { id: targetId }, select: { leaseId: true } });
+      if (!target) return { ok: false, reason: "not_found" } as const;
+      const leaseId = target.leaseId;
+      if (postgres) {
+        // Row locks on every admin of the scope (and the target), in one order, so concurrent changes serialize.
+        await tx.$queryRaw`SELECT "id" FROM "User" WHERE ("role" = 'admin' OR "id" = ${targetId})
+          AND "leaseId" IS NOT DISTINCT FROM ${leaseId}::text ORDER BY "id" FOR UPDATE`;
+      } else {
+        // SQLite: a first write takes the database's write lock now (a deferred read could not upgrade later).
+        await tx.$executeRaw`UPDATE "User" SET "role" = "role" WHERE "id" = ${targetId}`;
+      }
+      const actor = await tx.user.findUnique({ where: { id: actorId }, select: { role: true, disabled: true } });
+      if (!actor || actor.role !== "admin" || actor.disabled) return { ok: false, reason: "actor_not_admin" } as const;
+      const endsSessions = data.disabled === true;
+      await tx.user.update({ where: { id: targetId }, data: { ...data, ...(endsSessions ? { sessionVersion: { increment: 1 } } : {}) } });
+      const admins = await tx.user.count({ where: { leaseId, role: "admin", disabled: false } });
+      if (admins === 0) throw new LastAdminRefusal();
+      const ended = endsSessions ? await tx.session.deleteMany({ where: { userId: targetId } }) : { count: 0 };
+      const row = await tx.user.findUniqueOrThrow({ where: { id: targetId }, select: profileSelect });
+      return { ok: true, profile: toProfile(row), statefulSessionsEnded: ended.count } as const;
+    });
+  } catch (error) {
+    if (error instanceof LastAdminRefusal) return { ok: false, reason: "last_admin" };
+    throw error;
+  }
+}
+
+/** Thrown inside the transaction to roll the change back. */
+class LastAdminRefusal extends Error {}

@@ -1,5 +1,6 @@
 import { accountScope } from "@/lib/server/data/compare";
-import { getProfile, type Profile } from "@/lib/server/data/users";
+import { changeUserAsAdmin, getProfile, type Profile } from "@/lib/server/data/users";
+import type { Role } from "@/lib/strategies";
 import type { Capability, SessionCapabilities, SessionUser } from "@/lib/server/strategies/types";
 import type { SessionStrategy } from "@/lib/server/strategies";
 import { pathId } from "@/lib/validation";
@@ -52,4 +53,17 @@ export async function adminScope(actorId: string): Promise<string | null> {
   const actor = await accountScope(actorId);
   if (!actor) throw new ApiError("not_signed_in", "Your account no longer exists.");
   return actor.leaseId;
+}
+
+/**
+ * An admin's role or disable change, re-checked in the database (changeUserAsAdmin): 404 for an unknown
+ * target, 403 when the acting admin is no longer one (a stale credential), 409 `last_admin` when it would
+ * leave the scope without an enabled admin.
+ */
+export async function requireAdminChange(actorId: string, targetId: string, data: { role?: Role; disabled?: boolean }) {
+  const result = await changeUserAsAdmin(actorId, targetId, data);
+  if (result.ok) return result;
+  if (result.reason === "not_found") throw new ApiError("not_found", "User not found.");
+  if (result.reason === "actor_not_admin") throw new ApiError("forbidden", "Admins only: your account is no longer an enabled admin.");
+  throw new ApiError("last_admin", "Refused: this change would leave no enabled admin.");
 }

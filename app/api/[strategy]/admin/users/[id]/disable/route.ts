@@ -1,7 +1,6 @@
-import { updateUser } from "@/lib/server/data/users";
 import { endPartnerSessionsOfUser } from "@/lib/server/handoff";
-import { idParam, refuseSelf, requireAdminScope } from "@/lib/server/http/api-helpers";
-import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
+import { idParam, refuseSelf, requireAdminChange, requireAdminScope } from "@/lib/server/http/api-helpers";
+import { apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { disableBody } from "@/lib/validation";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
@@ -12,15 +11,16 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       const id = idParam(params);
       refuseSelf(user, id, "disable");
       await requireAdminScope(user.id, id);
-      const updated = await updateUser(id, { disabled: body.disabled });
-      if (!updated) throw new ApiError("not_found", "User not found.");
-      if (!body.disabled) return json({ user: updated });
+      // Disabling bumps the session version and deletes the user's stateful sessions in the same transaction.
+      const { profile, statefulSessionsEnded } = await requireAdminChange(user.id, id, { disabled: body.disabled });
+      if (!body.disabled) return json({ user: profile });
       // Whatever strategy the admin uses, the partner origin hears of it (back-channel logout).
       await endPartnerSessionsOfUser(id, "disabled");
       // A disabled user can no longer sign in; whether existing sessions end depends on the strategy.
       const revokeAll = strategy.capabilities.revokeAllSessions;
-      if (revokeAll.supported) return json({ user: updated, sessionsEnded: await revokeAll.run(id) });
-      return json({ user: updated, sessionsEnded: null, note: revokeAll.reason });
+      if (strategy.id === "stateful") return json({ user: profile, sessionsEnded: statefulSessionsEnded });
+      if (revokeAll.supported) return json({ user: profile, sessionsEnded: await revokeAll.run(id) });
+      return json({ user: profile, sessionsEnded: null, note: revokeAll.reason });
     },
   }),
 });
