@@ -8,6 +8,10 @@ import { loadEnv } from "@/lib/server/env";
 
 const env = loadEnv();
 await applyMigrations(env.DATABASE_URL);
-await resetDemoData(env.DEMO_PASSWORD);
+if (env.seedPassword === null) {
+  console.error("[session-lab] reset-demo seeds the demo accounts: run it in the demo (SESSION_LAB_DEMO=1) or set a strong DEMO_PASSWORD.");
+  process.exit(1);
+}
+await resetDemoData(env.seedPassword);
 console.log(`[session-lab] demo data reset (${redactUrl(env.DATABASE_URL)})`);
 await getDb().$disconnect();

@@ -28,7 +28,12 @@ const schema = z.object({
     .optional()
     .transform(databaseUrlOrDefault)
     .refine(isSupportedDatabaseUrl, "must start with file: or postgres://"),
-  DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default(DEFAULT_DEMO_PASSWORD),
+  /**
+   * Password of the seeded demo accounts. In demo mode (SESSION_LAB_DEMO=1, or not production) it
+   * defaults to the published DEFAULT_DEMO_PASSWORD; outside it the accounts (an admin among them) are
+   * seeded only when this is set, and then it must be strong (seedPasswordWeakness).
+   */
+  DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   /** Public origin, e.g. https://lab.example.com: the CSRF check and cookie security use it instead of the Host header. */
   APP_ORIGIN: origin().optional(),
   /**
@@ -76,18 +81,63 @@ export type Env = Omit<z.infer<typeof schema>, SecretName | "HANDOFF_ORIGIN_A" |
     /** The handoff's origins, defaults applied: A (signs in, mints) and B (the partner app). */
     HANDOFF_ORIGIN_A: string;
     HANDOFF_ORIGIN_B: string;
+    /** Password to seed the demo accounts with into an empty database, or null: seed nothing. */
+    seedPassword: string | null;
     /** IRON_SESSION_PASSWORD as iron-session takes it: one password, or a rotation map `{"2": newest, "1": older}`. */
     ironPassword: string | Record<string, string>;
   };
 
-const MIN_SECRET_LENGTH = 32;
+/** Why DEMO_PASSWORD is too weak to seed accounts with outside the demo, or null. */
+export function seedPasswordWeakness(value: string): string | null {
+  if (value === DEFAULT_DEMO_PASSWORD) return "is the published default";
+  if (value.length < 16) return `is ${value.length} characters; at least 16 are required`;
+  if (new Set(value).size < 8) return "repeats too few distinct characters";
+  return null;
+}
 
-/** Why a secret is too weak, or null. Length alone is not enough: "aaaa…" is 32 characters. */
+/** 256 bits: the HMAC-SHA256 / AES-256 key size every session secret feeds. */
+export const MIN_SECRET_BITS = 256;
+
+/**
+ * Why a secret is too weak, or null. Strength is entropy, not length:
+ * "passwordpasswordpassword12345678" is 32 characters but nowhere near 256 bits.
+ * A value made only of base64/base64url or hex characters must decode to
+ * ≥ 32 bytes (what `randomBytes(32)` prints); any other value is a passphrase
+ * whose estimated entropy (its length × log2 of the character classes it
+ * draws from) must be ≥ 256 bits. Either way a value repeating few distinct
+ * characters is refused.
+ */
 export function secretWeakness(value: string | undefined): string | null {
   if (!value) return "is missing";
-  if (value.length < MIN_SECRET_LENGTH) return `is ${value.length} characters; at least ${MIN_SECRET_LENGTH} are required`;
-  if (new Set(value).size < 12) return "repeats too few distinct characters to be random";
+  const decoded = decodedKeyBytes(value);
+  // Shaped like an encoded key: judged by the bytes it decodes to.
+  const bits = decoded === null ? Math.floor(estimatedEntropyBits(value)) : decoded * 8;
+  if (bits < MIN_SECRET_BITS) {
+    return (
+      `has about ${bits} bits of entropy (${value.length} characters); at least ${MIN_SECRET_BITS} are required: ` +
+      `32+ random bytes as base64 or hex (43 base64url or 64 hex characters), or a long passphrase of mixed characters`
+    );
+  }
+  if (new Set(value).size < 10) return "repeats too few distinct characters to be random";
   return null;
+}
+
+/** Bytes a hex or base64(url) value decodes to; null if it is neither. */
+function decodedKeyBytes(value: string): number | null {
+  if (/^(?:[0-9a-f]{2})+$/i.test(value)) return value.length / 2;
+  const body = value.replace(/={1,2}$/, "");
+  if (/^[A-Za-z0-9+/]+$/.test(body) || /^[A-Za-z0-9_-]+$/.test(body)) return Math.floor((body.length * 6) / 8);
+  return null;
+}
+
+/** length × log2(size of the character classes used): an upper bound for a random string, generous for anything else. */
+function estimatedEntropyBits(value: string): number {
+  let pool = 0;
+  if (/[a-z]/.test(value)) pool += 26;
+  if (/[A-Z]/.test(value)) pool += 26;
+  if (/[0-9]/.test(value)) pool += 10;
+  if (/[^A-Za-z0-9]/.test(value)) pool += 33;
+  return value.length * Math.log2(Math.max(pool, 2));
 }
 
 /**
@@ -205,6 +255,19 @@ export function parseEnv(source: Record<string, string | undefined>, options: { 
         `or run the local demo with SESSION_LAB_DEMO=1 to generate them into data/secrets.json.`,
     );
   }
+  // No default admin with a published password outside the demo (ASVS 6.3.2).
+  let seedPassword: string | null = values.DEMO_PASSWORD ?? (demo ? DEFAULT_DEMO_PASSWORD : null);
+  if (!demo && seedPassword !== null) {
+    const weakness = seedPasswordWeakness(seedPassword);
+    if (weakness) {
+      throw new EnvError(
+        `Invalid environment:\n  DEMO_PASSWORD ${weakness}.\n` +
+          `Outside the demo (SESSION_LAB_DEMO=1) the demo accounts, an admin among them, are seeded only with a strong DEMO_PASSWORD; ` +
+          `unset it to seed none.`,
+      );
+    }
+    seedPassword = values.DEMO_PASSWORD!;
+  }
   const iron = parseIronPassword(secrets.IRON_SESSION_PASSWORD);
   const compareEnabled = values.SESSION_LAB_COMPARE ? values.SESSION_LAB_COMPARE === "1" : demo;
   const HANDOFF_ORIGIN_A = values.HANDOFF_ORIGIN_A ?? values.APP_ORIGIN ?? `http://localhost:${values.PORT}`;
@@ -217,6 +280,7 @@ export function parseEnv(source: Record<string, string | undefined>, options: { 
     ...secrets,
     demo,
     compareEnabled,
+    seedPassword,
     ironPassword: "password" in iron ? iron.password : secrets.IRON_SESSION_PASSWORD,
     HANDOFF_ORIGIN_A,
     HANDOFF_ORIGIN_B,

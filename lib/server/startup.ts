@@ -22,7 +22,8 @@ export async function prepareServer(): Promise<void> {
 async function prepare(): Promise<void> {
   const env = loadEnv();
   await applyMigrations(env.DATABASE_URL);
-  const seeded = await seedDemoUsers(env.DEMO_PASSWORD);
+  // Only in the demo, or with an explicitly set strong DEMO_PASSWORD: never a default admin in production.
+  const seeded = env.seedPassword === null ? 0 : await seedDemoUsers(env.seedPassword);
   // Housekeeping: validate() removes expired rows it meets; this removes the ones nobody came back for.
   await deleteExpiredSessions(new Date());
   await purgeExpiredStoreRows(new Date());

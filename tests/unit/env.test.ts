@@ -13,11 +13,39 @@ const strong = () => ({
   HANDOFF_SECRET: generateSecret(),
 });
 
+describe("secret strength is entropy (≥ 256 bits), not length", () => {
+  it("refuses a long but guessable secret at boot with a clear message", () => {
+    expect(secretWeakness("passwordpasswordpassword12345678")).toMatch(/about \d+ bits of entropy.*at least 256/);
+    expect(() => parseEnv({ NODE_ENV: "production", ...strong(), AUTH_SECRET: "passwordpasswordpassword12345678" })).toThrow(
+      /AUTH_SECRET has about \d+ bits of entropy/,
+    );
+  });
+
+  it("accepts 32 random bytes as base64url, base64 or hex, and refuses 31", () => {
+    const bytes = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256));
+    expect(secretWeakness(bytes.toString("base64url"))).toBeNull();
+    expect(secretWeakness(bytes.toString("base64"))).toBeNull();
+    expect(secretWeakness(bytes.toString("hex"))).toBeNull();
+    expect(secretWeakness(bytes.subarray(0, 31).toString("hex"))).not.toBeNull();
+    expect(secretWeakness(bytes.subarray(0, 31).toString("base64url"))).not.toBeNull();
+  });
+
+  it("accepts a long passphrase of many character classes (≥ 256 bits estimated)", () => {
+    expect(secretWeakness("Tr0ub4dor&3-correct-horse-battery-staple!Q7#zW")).toBeNull();
+  });
+});
+
 describe("environment", () => {
   it("refuses to start in production with a missing or weak secret, naming it", () => {
-    expect(() => parseEnv({ NODE_ENV: "production", ...strong(), JWT_SECRET: "short" })).toThrow(/JWT_SECRET is 5 characters/);
+    expect(() => parseEnv({ NODE_ENV: "production", ...strong(), JWT_SECRET: "short" })).toThrow(
+      /JWT_SECRET has about \d+ bits of entropy/,
+    );
     expect(() => parseEnv({ NODE_ENV: "production", ...strong(), AUTH_SECRET: undefined })).toThrow(EnvError);
-    expect(() => parseEnv({ NODE_ENV: "production", ...strong(), IRON_SESSION_PASSWORD: "a".repeat(40) })).toThrow(/distinct/);
+    expect(() => parseEnv({ NODE_ENV: "production", ...strong(), IRON_SESSION_PASSWORD: "a".repeat(40) })).toThrow(
+      /IRON_SESSION_PASSWORD has about/,
+    );
+    // A 43-character base64url value decodes to 32 bytes, but repeats too few characters to be random.
+    expect(() => parseEnv({ NODE_ENV: "production", ...strong(), JWT_SECRET: "ab".repeat(22).slice(0, 43) })).toThrow(/distinct/);
   });
 
   it("starts in production with strong secrets", () => {
@@ -59,7 +87,17 @@ describe("environment", () => {
       expect(databaseUrlOrDefault(DATABASE_URL)).toBe(DEFAULT_DATABASE_URL);
     }
     expect(parseEnv({ ...strong(), DATABASE_URL: "postgresql://u@h/db" }).DATABASE_URL).toBe("postgresql://u@h/db");
-    expect(parseEnv(strong()).DEMO_PASSWORD).toBe(DEFAULT_DEMO_PASSWORD);
+  });
+
+  it("seeds the demo accounts only in the demo, or with an explicit strong DEMO_PASSWORD", () => {
+    expect(parseEnv(strong()).seedPassword).toBe(DEFAULT_DEMO_PASSWORD); // development is the demo
+    expect(parseEnv({ NODE_ENV: "production", SESSION_LAB_DEMO: "1", ...strong() }).seedPassword).toBe(DEFAULT_DEMO_PASSWORD);
+    expect(parseEnv({ NODE_ENV: "production", ...strong() }).seedPassword).toBeNull();
+    const chosen = "a-long-chosen-passphrase-42";
+    expect(parseEnv({ NODE_ENV: "production", ...strong(), DEMO_PASSWORD: chosen }).seedPassword).toBe(chosen);
+    for (const weak of [DEFAULT_DEMO_PASSWORD, "short-pass", "aaaaaaaaaaaaaaaaaaaa"]) {
+      expect(() => parseEnv({ NODE_ENV: "production", ...strong(), DEMO_PASSWORD: weak })).toThrow(/DEMO_PASSWORD/);
+    }
   });
 
   it("requires a handoff key of its own: present, strong, and equal to no session key", () => {
@@ -118,7 +156,7 @@ describe("iron-session password rotation", () => {
   it("refuses a map with a weak password, a bad id or bad JSON", () => {
     const base = { NODE_ENV: "production", ...strong() };
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ "2": generateSecret(), "1": "short" }) })).toThrow(
-      /password 1 is 5 characters/,
+      /password 1 has about \d+ bits/,
     );
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ new: generateSecret() }) })).toThrow(/positive integers/);
     expect(() => parseEnv({ ...base, IRON_SESSION_PASSWORD: JSON.stringify({ "01": generateSecret() }) })).toThrow(/positive integers/);
