@@ -19,6 +19,8 @@ export default defineConfig({
     },
     // One SQLite file is shared by the test files: run them one at a time.
     fileParallelism: false,
+    // next-auth imports "next/server" without an extension, which only a bundler resolves: let Vite do it.
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 20_000,
   },
 });

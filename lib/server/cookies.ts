@@ -112,3 +112,38 @@ export const PARTNER_COOKIES = {
   session: { base: "lab-partner", securePrefix: "__Host-" },
   verifier: { base: "lab-handoff-verifier", securePrefix: "__Host-" },
 } as const satisfies Record<string, SessionCookieSpec>;
+
+/** Auth.js's callback-url cookie (plain or __Secure-): where it sends the browser after sign-in or sign-out. */
+const AUTHJS_CALLBACK_URL_COOKIE = /^(?:__Secure-)?authjs\.callback-url$/;
+
+/** An http(s) URL, absolute or a path, as Auth.js validates a callback URL (it answers 500 otherwise). */
+export function isHttpCallbackUrl(value: string, origin: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith("/") ? origin : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Cookie header without an Auth.js callback-url cookie Auth.js would
+ * refuse with a 500 (garbage, `javascript:`…): the browser then simply has no
+ * callback URL, as on a first visit. Every other cookie is kept verbatim.
+ */
+export function dropMalformedCallbackUrlCookie(cookieHeader: string, origin: string): string {
+  return cookieHeader
+    .split(";")
+    .filter((pair) => {
+      const eq = pair.indexOf("=");
+      const name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
+      if (!AUTHJS_CALLBACK_URL_COOKIE.test(name)) return true;
+      let value = pair.slice(eq + 1).trim();
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        return false;
+      }
+      return isHttpCallbackUrl(value, origin);
+    })
+    .join(";");
+}

@@ -111,4 +111,13 @@ describe("nextauth (Auth.js JWT) strategy", () => {
     expect(ctx.jar.has("authjs.session-token")).toBe(false);
     expect((await strategy.validate(ctx)).session).toBeNull();
   });
+
+  it("signs in and out with a garbage authjs.callback-url cookie (Auth.js would refuse it with a 500)", async () => {
+    const strategy = setup();
+    for (const value of ["%%%not-a-url", "javascript:alert(1)", "http://[::1"]) {
+      const ctx = memoryContext({ cookies: { "authjs.callback-url": value } });
+      expect((await strategy.signIn({ email: "alice@example.com", password: "right-password" }, ctx)).ok).toBe(true);
+      await strategy.signOut(ctx);
+    }
+  });
 });

@@ -9,6 +9,7 @@ import {
   describeSessionCookie,
   expiredCookieWrite,
   MAX_COOKIE_VALUE_BYTES,
+  dropMalformedCallbackUrlCookie,
   SESSION_COOKIES,
   type SessionCookieSpec,
 } from "@/lib/server/cookies";
@@ -101,6 +102,11 @@ export function createNextAuthConfig(opts: NextAuthOptions, adoptionNonce = rand
       }),
     ],
     callbacks: {
+      // Auth.js's default throws on a value that is neither a path nor a URL (a garbage
+      // authjs.callback-url cookie or callbackUrl field answered 500): anything not of this origin goes home.
+      redirect({ url, baseUrl }) {
+        return safeRedirect(url, baseUrl);
+      },
       async jwt({ token, user, trigger, session }) {
         // Only at sign-in is `user` present: its claims are copied once and go stale after.
         if (user) {
@@ -172,11 +178,15 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
    * cannot break the request.
    */
   async function callAuth(ctx: CredentialContext, action: string, init?: RequestInit, forward: (name: string) => boolean = () => true) {
-    const cookie = ctx
-      .cookieNames()
-      .filter((n) => AUTH_COOKIE.test(n))
-      .map((n) => `${n}=${encodeURIComponent(ctx.cookie(n) ?? "")}`)
-      .join("; ");
+    // Without a callback-url cookie Auth.js would refuse with a 500 (garbage in, no callback URL out).
+    const cookie = dropMalformedCallbackUrlCookie(
+      ctx
+        .cookieNames()
+        .filter((n) => AUTH_COOKIE.test(n))
+        .map((n) => `${n}=${encodeURIComponent(ctx.cookie(n) ?? "")}`)
+        .join("; "),
+      ctx.origin,
+    );
     const headers = new Headers(init?.headers);
     headers.set("cookie", cookie);
     const rawConfig = rawConfigs[ctx.secure ? 1 : 0]!;
@@ -317,4 +327,14 @@ function toSessionResult(id: VariantId, body: unknown, credentialBytes: number):
     },
     user: s.user,
   };
+}
+
+/** A redirect target of this origin: a same-origin URL or a path (not `//host`), else the base URL. Never throws. */
+export function safeRedirect(url: string, baseUrl: string): string {
+  if (url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\")) return `${baseUrl}${url}`;
+  try {
+    return new URL(url).origin === baseUrl ? url : baseUrl;
+  } catch {
+    return baseUrl;
+  }
 }

@@ -1,7 +1,8 @@
 import NextAuth, { type NextAuthConfig } from "next-auth";
-import type { NextRequest } from "next/server";
-import { errorResponse } from "@/lib/server/http/route";
-import { originPolicyFromEnv, requestAtOrigin, requestOrigin } from "@/lib/server/http/credential-context";
+import { NextRequest } from "next/server";
+import { dropMalformedCallbackUrlCookie, isHttpCallbackUrl } from "@/lib/server/cookies";
+import { ApiError, errorResponse, MAX_BODY_BYTES, readLimited } from "@/lib/server/http/route";
+import { isSameOriginRequest, originPolicyFromEnv, requestAtOrigin, requestOrigin } from "@/lib/server/http/credential-context";
 import { nextAuthOptions } from "@/lib/server/strategies";
 import { createNextAuthConfig } from "@/lib/server/strategies/nextauth";
 
@@ -13,16 +14,46 @@ import { createNextAuthConfig } from "@/lib/server/strategies/nextauth";
 let config: NextAuthConfig | undefined;
 const { handlers } = NextAuth(() => (config ??= createNextAuthConfig(nextAuthOptions()) as NextAuthConfig));
 
-// Auth.js (trustHost) takes its scheme, cookie prefixes and redirect base from
-// req.url, whose scheme Next.js copies from the client's X-Forwarded-Proto.
-// Hand it the request at the origin every other route uses instead.
-function atOurOrigin(handler: (req: NextRequest) => Promise<Response>) {
+/**
+ * The app's own limits, before Auth.js reads anything: a state-changing request from another
+ * origin is refused (the same check as apiRoute's), and a body is read at most MAX_BODY_BYTES.
+ * A callback URL Auth.js would answer with a 500 is refused (query) or dropped (cookie).
+ * Then Auth.js (trustHost), which takes its scheme, cookie prefixes and redirect base from
+ * req.url (whose scheme Next.js copies from the client's X-Forwarded-Proto), gets the request
+ * at the origin every other route uses.
+ */
+function guarded(handler: (req: NextRequest) => Promise<Response>) {
   return async (req: NextRequest) => {
     const origin = requestOrigin(req.headers, originPolicyFromEnv());
     if (!origin) return errorResponse("bad_host", "Malformed Host header.");
-    return handler(requestAtOrigin(req, origin));
+    const callbackUrl = req.nextUrl.searchParams.get("callbackUrl");
+    if (callbackUrl && !isHttpCallbackUrl(callbackUrl, origin))
+      return errorResponse("invalid_query", "callbackUrl must be an http(s) URL or a path.");
+    const cookies = req.headers.get("cookie");
+    if (cookies !== null) {
+      const kept = dropMalformedCallbackUrlCookie(cookies, origin);
+      if (kept !== cookies) {
+        const headers = new Headers(req.headers);
+        headers.set("cookie", kept);
+        req = new NextRequest(req.url, { method: req.method, headers, body: req.body, signal: req.signal, duplex: "half" } as never);
+      }
+    }
+    if (req.method === "GET" || req.method === "HEAD") return handler(requestAtOrigin(req, origin));
+    if (!isSameOriginRequest(req.headers, origin)) return errorResponse("csrf", "Cross-origin request refused (CSRF protection).");
+    if (Number(req.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) {
+      return errorResponse("body_too_large", `Body larger than ${MAX_BODY_BYTES} bytes.`);
+    }
+    let body: string;
+    try {
+      body = await readLimited(req, MAX_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof ApiError) return errorResponse(error.code, error.message);
+      return errorResponse("malformed_json", "Could not read the request body.");
+    }
+    const buffered = new NextRequest(req.url, { method: req.method, headers: req.headers, body, signal: req.signal });
+    return handler(requestAtOrigin(buffered, origin));
   };
 }
 
-export const GET = atOurOrigin(handlers.GET);
-export const POST = atOurOrigin(handlers.POST);
+export const GET = guarded(handlers.GET);
+export const POST = guarded(handlers.POST);
