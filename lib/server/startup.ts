@@ -24,14 +24,14 @@ async function prepare(): Promise<void> {
   await applyMigrations(env.DATABASE_URL);
   // Only in the demo, or with an explicitly set strong DEMO_PASSWORD: never a default admin in production.
   const seeded = env.seedPassword === null ? 0 : await seedDemoUsers(env.seedPassword);
-  // Housekeeping: validate() removes expired rows it meets; this removes the ones nobody came back for.
-  await deleteExpiredSessions(new Date());
-  await purgeExpiredStoreRows(new Date());
+  // Housekeeping: validate() removes expired rows it meets; this removes the ones nobody came back for,
+  // now and then every PURGE_INTERVAL_MS.
+  await purgeExpiredRows(new Date());
+  startPeriodicPurge();
   // Comparison runs' accounts whose run never came back, and runs a stopped process left "running"
   // (older than any run may last, so another instance's live run is left alone).
   await purgeExpiredLeases(new Date());
   await markInterruptedRuns(new Date(Date.now() - 10 * 60_000));
-  await purgeHandoffRows(new Date());
   strategies(); // import keys once, now, rather than on the first request
   console.log(
     `[session-lab] ready: ${env.DATABASE_URL.startsWith("file:") ? "SQLite" : "PostgreSQL"}, profile ${env.SESSION_PROFILE}` +
@@ -39,4 +39,35 @@ async function prepare(): Promise<void> {
       (seeded ? `, seeded ${seeded} demo users` : "") +
       `; handoff ${env.HANDOFF_ORIGIN_A} → ${env.HANDOFF_ORIGIN_B}`,
   );
+}
+
+/** How often a running server deletes expired sessions, store rows and handoff rows. */
+export const PURGE_INTERVAL_MS = 10 * 60_000;
+
+/** Expired stateful sessions, denylist entries, refresh families and handoff rows. */
+export async function purgeExpiredRows(now: Date): Promise<number> {
+  const [sessions, stores, handoff] = await Promise.all([deleteExpiredSessions(now), purgeExpiredStoreRows(now), purgeHandoffRows(now)]);
+  return sessions + stores.deniedTokens + stores.refreshFamilies + handoff;
+}
+
+const purgeHolder = globalThis as typeof globalThis & { __sessionLabPurge?: ReturnType<typeof setInterval> };
+
+/**
+ * Purges expired rows every `intervalMs`, so a long-running server's tables do
+ * not grow with sessions nobody comes back for. Once per process; unref'd, so
+ * it never keeps the process alive. A failed purge is logged and retried next time.
+ */
+export function startPeriodicPurge(intervalMs = PURGE_INTERVAL_MS): ReturnType<typeof setInterval> {
+  purgeHolder.__sessionLabPurge ??= setInterval(() => {
+    purgeExpiredRows(new Date()).catch((error: unknown) => {
+      console.error(`[session-lab] purge of expired rows failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }, intervalMs).unref();
+  return purgeHolder.__sessionLabPurge;
+}
+
+/** Stops the periodic purge (tests). */
+export function stopPeriodicPurge(): void {
+  clearInterval(purgeHolder.__sessionLabPurge);
+  delete purgeHolder.__sessionLabPurge;
 }

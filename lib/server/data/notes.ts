@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { getDb } from "@/lib/server/db/client";
+import { databaseProvider, getDb } from "@/lib/server/db/client";
 
 export interface Note {
   id: string;
@@ -16,8 +16,21 @@ export function listNotes(userId: string): Promise<Note[]> {
   return getDb().note.findMany({ where: { userId }, select: noteSelect, orderBy: { createdAt: "desc" } });
 }
 
-export function countNotes(userId: string): Promise<number> {
-  return getDb().note.count({ where: { userId } });
+/**
+ * Creates the note unless the user already has `max`; null then. The count
+ * and the insert are one transaction holding a lock on the user's row
+ * (PostgreSQL: SELECT … FOR UPDATE; SQLite: the database write lock, taken by
+ * a first write), so parallel requests at the limit take turns and never
+ * pass it together.
+ */
+export async function createNoteWithinLimit(userId: string, input: { title: string; body: string }, max = MAX_NOTES_PER_USER): Promise<Note | null> {
+  const postgres = databaseProvider() === "postgresql";
+  return getDb().$transaction(async (tx) => {
+    if (postgres) await tx.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
+    else await tx.$executeRaw`UPDATE "User" SET "id" = "id" WHERE "id" = ${userId}`;
+    if ((await tx.note.count({ where: { userId } })) >= max) return null;
+    return tx.note.create({ data: { id: randomUUID(), userId, ...input }, select: noteSelect });
+  });
 }
 
 export function createNote(userId: string, input: { title: string; body: string }): Promise<Note> {

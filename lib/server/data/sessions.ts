@@ -26,8 +26,24 @@ export interface SessionWithUser {
   user: { id: string; name: string; role: Role; disabled: boolean };
 }
 
-export async function insertSession(row: Omit<SessionRow, "createdAt" | "lastSeenAt"> & { createdAt: Date }): Promise<void> {
-  await getDb().session.create({ data: { ...row, lastSeenAt: row.createdAt } });
+/** Active stateful sessions a user may hold; a sign-in beyond it ends the oldest (docs/api.md). */
+export const MAX_SESSIONS_PER_USER = 20;
+
+/** Inserts the row, then ends the user's oldest sessions beyond `maxPerUser` (bounded growth: one row per sign-in otherwise). */
+export async function insertSession(
+  row: Omit<SessionRow, "createdAt" | "lastSeenAt"> & { createdAt: Date },
+  maxPerUser = MAX_SESSIONS_PER_USER,
+): Promise<void> {
+  const db = getDb();
+  await db.session.create({ data: { ...row, lastSeenAt: row.createdAt } });
+  const beyond = await db.session.findMany({
+    // The new row always stays: the others beyond the newest maxPerUser - 1 go.
+    where: { userId: row.userId, id: { not: row.id } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: maxPerUser - 1,
+    select: { id: true },
+  });
+  if (beyond.length > 0) await db.session.deleteMany({ where: { id: { in: beyond.map((b) => b.id) }, userId: row.userId } });
 }
 
 // Both adapters return DateTime columns as Date and Boolean as boolean for
@@ -84,7 +100,8 @@ export function listActiveSessions(userId: string, now: Date) {
   return getDb().session.findMany({
     where: { userId, expiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
     select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, userAgent: true },
-    orderBy: { lastSeenAt: "desc" },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: MAX_SESSIONS_PER_USER * 2, // bounded even if a cap was lowered after rows were written
   });
 }
 

@@ -1,4 +1,4 @@
-import { countNotes, createNote, listNotes, MAX_NOTES_PER_USER } from "@/lib/server/data/notes";
+import { createNoteWithinLimit, listNotes, MAX_NOTES_PER_USER } from "@/lib/server/data/notes";
 import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { noteBody } from "@/lib/validation";
 
@@ -13,10 +13,9 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
     access: "user",
     body: noteBody,
     async handler({ user, body }) {
-      if ((await countNotes(user.id)) >= MAX_NOTES_PER_USER) {
-        throw new ApiError("conflict", `You already have ${MAX_NOTES_PER_USER} notes; delete some first.`);
-      }
-      return json({ note: await createNote(user.id, body) }, 201);
+      const note = await createNoteWithinLimit(user.id, body);
+      if (!note) throw new ApiError("conflict", `You already have ${MAX_NOTES_PER_USER} notes; delete some first.`);
+      return json({ note }, 201);
     },
   }),
 });
