@@ -17,18 +17,25 @@ export function listNotes(userId: string): Promise<Note[]> {
 }
 
 /**
- * Creates the note unless the user already has `max`; null then. The count
+ * Creates the note unless the user already has `max` ("limit") or no longer
+ * exists ("no_account": a credential that outlived its account). The count
  * and the insert are one transaction holding a lock on the user's row
  * (PostgreSQL: SELECT … FOR UPDATE; SQLite: the database write lock, taken by
  * a first write), so parallel requests at the limit take turns and never
  * pass it together.
  */
-export async function createNoteWithinLimit(userId: string, input: { title: string; body: string }, max = MAX_NOTES_PER_USER): Promise<Note | null> {
+export async function createNoteWithinLimit(
+  userId: string,
+  input: { title: string; body: string },
+  max = MAX_NOTES_PER_USER,
+): Promise<Note | "limit" | "no_account"> {
   const postgres = databaseProvider() === "postgresql";
   return getDb().$transaction(async (tx) => {
-    if (postgres) await tx.$queryRaw`SELECT "id" FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
-    else await tx.$executeRaw`UPDATE "User" SET "id" = "id" WHERE "id" = ${userId}`;
-    if ((await tx.note.count({ where: { userId } })) >= max) return null;
+    const locked = postgres
+      ? (await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE "id" = ${userId} FOR UPDATE`).length
+      : await tx.$executeRaw`UPDATE "User" SET "id" = "id" WHERE "id" = ${userId}`;
+    if (locked === 0) return "no_account";
+    if ((await tx.note.count({ where: { userId } })) >= max) return "limit";
     return tx.note.create({ data: { id: randomUUID(), userId, ...input }, select: noteSelect });
   });
 }

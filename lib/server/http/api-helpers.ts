@@ -28,6 +28,16 @@ export async function requireProfile(userId: string): Promise<Profile> {
   return profile;
 }
 
+/**
+ * The caller's own account. A credential can outlive it (a sealed cookie or JWT kept across a demo
+ * reset, a deleted account): that caller is not signed in (401), never a 404 or a 500.
+ */
+export async function requireOwnProfile(userId: string): Promise<Profile> {
+  const profile = await getProfile(userId);
+  if (!profile) throw new ApiError("not_signed_in", "Your account no longer exists. Sign in again.");
+  return profile;
+}
+
 export function publicUser(p: Profile) {
   return { id: p.id, email: p.email, name: p.name, role: p.role };
 }

@@ -1,4 +1,5 @@
 import { createNoteWithinLimit, listNotes, MAX_NOTES_PER_USER } from "@/lib/server/data/notes";
+import { requireOwnProfile } from "@/lib/server/http/api-helpers";
 import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { noteBody } from "@/lib/validation";
 
@@ -6,6 +7,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
   GET: endpoint({
     access: "user",
     async handler({ user }) {
+      await requireOwnProfile(user.id);
       return json({ notes: await listNotes(user.id) });
     },
   }),
@@ -14,7 +16,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
     body: noteBody,
     async handler({ user, body }) {
       const note = await createNoteWithinLimit(user.id, body);
-      if (!note) throw new ApiError("conflict", `You already have ${MAX_NOTES_PER_USER} notes; delete some first.`);
+      if (note === "no_account") throw new ApiError("not_signed_in", "Your account no longer exists. Sign in again.");
+      if (note === "limit") throw new ApiError("conflict", `You already have ${MAX_NOTES_PER_USER} notes; delete some first.`);
       return json({ note }, 201);
     },
   }),

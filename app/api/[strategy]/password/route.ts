@@ -22,7 +22,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
     body: passwordBody,
     async handler({ strategy, ctx, session, user, body }) {
       const stored = await getPasswordHash(user.id);
-      if (!stored || !(await verifyPassword(body.currentPassword, stored))) {
+      if (stored === null) throw new ApiError("not_signed_in", "Your account no longer exists. Sign in again.");
+      if (!(await verifyPassword(body.currentPassword, stored))) {
         throw new ApiError("wrong_password", "The current password is not correct.");
       }
       // Whichever strategy handles the change, one transaction stores the hash, bumps the session version

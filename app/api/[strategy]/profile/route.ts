@@ -9,7 +9,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
     body: profileBody,
     async handler({ strategy, ctx, session, user, body }) {
       const profile = await updateUser(user.id, { name: body.name });
-      if (!profile) throw new ApiError("not_found", "User not found.");
+      if (!profile) throw new ApiError("not_signed_in", "Your account no longer exists. Sign in again.");
       // A disabled account gets no fresh credential (what it holds still expires as before).
       if (profile.disabled) return json({ user: publicUser(profile) });
       // This device gets a credential with the database's name and role, and
