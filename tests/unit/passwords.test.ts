@@ -6,7 +6,7 @@ describe("password hashing (scrypt)", () => {
     const a = await hashPassword("correct horse battery");
     const b = await hashPassword("correct horse battery");
     expect(a).not.toBe(b);
-    expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(a).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(await verifyPassword("correct horse battery", a)).toBe(true);
     expect(await verifyPassword("correct horse batterx", a)).toBe(false);
   });

@@ -1,5 +1,5 @@
-import { findUserForSignIn } from "@/lib/server/data/users";
-import { burnPasswordCheck, verifyPassword } from "@/lib/server/passwords";
+import { findUserForSignIn, upgradePasswordHash } from "@/lib/server/data/users";
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from "@/lib/server/passwords";
 import type { Credentials, SessionUser } from "@/lib/server/strategies/types";
 
 export type CredentialCheck =
@@ -18,6 +18,11 @@ export async function verifyCredentials({ email, password }: Credentials): Promi
     return { ok: false, reason: "invalid" };
   }
   if (!(await verifyPassword(password, user.passwordHash))) return { ok: false, reason: "invalid" };
+  // A hash of an older, cheaper cost is upgraded now that the password is known. Not for a comparison
+  // run's leased accounts: their cheap cost is deliberate (lib/server/passwords.ts RUN_ACCOUNT_SCRYPT).
+  if (user.leaseId === null && needsRehash(user.passwordHash)) {
+    await upgradePasswordHash(user.id, user.passwordHash, await hashPassword(password));
+  }
   // Checked after the password, so "disabled" reveals nothing to someone without it.
   if (user.disabled) return { ok: false, reason: "disabled" };
   return { ok: true, user: { id: user.id, name: user.name, role: user.role }, sessionVersion: user.sessionVersion };

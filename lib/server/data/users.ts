@@ -30,9 +30,19 @@ export async function findUserForSignIn(email: string) {
     where: { email: normalizeEmail(email) },
     // sessionVersion is read with the hash it belongs to: a credential issued
     // from this check carries the version current when the password was read.
-    select: { id: true, name: true, role: true, disabled: true, passwordHash: true, sessionVersion: true },
+    select: { id: true, name: true, role: true, disabled: true, passwordHash: true, sessionVersion: true, leaseId: true },
   });
   return row && { ...row, role: toRole(row.role) };
+}
+
+/**
+ * Replaces a hash with a stronger one of the same password (no session ends:
+ * sessionVersion is untouched). Only if the stored hash is still `previous`,
+ * so a password change that raced the sign-in is never overwritten.
+ */
+export async function upgradePasswordHash(userId: string, previous: string, upgraded: string): Promise<boolean> {
+  const { count } = await getDb().user.updateMany({ where: { id: userId, passwordHash: previous }, data: { passwordHash: upgraded } });
+  return count > 0;
 }
 
 export async function getPasswordHash(userId: string): Promise<string | null> {

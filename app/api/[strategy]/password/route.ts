@@ -1,7 +1,7 @@
 import { VARIANT_IDS, VARIANTS } from "@/lib/catalog/variants";
 import { getPasswordHash, getProfile, updateUser } from "@/lib/server/data/users";
 import { endPartnerSessionsOfUser } from "@/lib/server/handoff";
-import { hashPassword, verifyPassword } from "@/lib/server/passwords";
+import { hashPassword, newPasswordProblem, verifyPassword } from "@/lib/server/passwords";
 import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { passwordBody } from "@/lib/validation";
 
@@ -26,6 +26,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       if (!(await verifyPassword(body.currentPassword, stored))) {
         throw new ApiError("wrong_password", "The current password is not correct.");
       }
+      const problem = await newPasswordProblem(body.newPassword, body.currentPassword);
+      if (problem) throw new ApiError("weak_password", problem);
       // Whichever strategy handles the change, one transaction stores the hash, bumps the session version
       // (ending every version-checked credential of every variant) and deletes the user's stateful sessions;
       // this device's own stateful session, if it is one, moves to the new version.
