@@ -12,7 +12,19 @@ export const loginBody = z.object({
   password: text().min(1).max(1024),
 });
 
-export const displayName = text().trim().min(1, "Name cannot be empty").max(80, "Name is at most 80 characters");
+/**
+ * Control characters (C0, DEL, C1), bidirectional overrides and isolates
+ * (they can make a name display as someone else's, "Trojan Source"), line and
+ * paragraph separators and the BOM. Zero-width joiners stay allowed: scripts
+ * and emoji need them.
+ */
+const UNSAFE_IN_NAMES = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029\uFEFF]/u;
+
+export const displayName = text()
+  .trim()
+  .min(1, "Name cannot be empty")
+  .max(80, "Name is at most 80 characters")
+  .refine((v) => !UNSAFE_IN_NAMES.test(v), "Name must not contain control or bidirectional-override characters");
 export const profileBody = z.object({ name: displayName });
 
 export const MIN_PASSWORD_LENGTH = 12;

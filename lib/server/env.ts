@@ -180,7 +180,7 @@ const DEFAULT_SECRETS_FILE = path.join("data", "secrets.json");
 function loadOrCreateDemoSecrets(file: string): Record<SecretName, string> {
   if (!existsSync(file)) {
     const fresh = Object.fromEntries(SECRET_NAMES.map((n) => [n, generateSecret()])) as Record<SecretName, string>;
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     // Write a temporary file, then link it into place: the link fails if
     // another process got there first, so nobody ever reads a half-written file.
     const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;

@@ -17,3 +17,29 @@ describe("request bodies", () => {
     expect(loginBody.safeParse({ email: "alice@example.com", password: "ünïcødé ✓" }).success).toBe(true);
   });
 });
+
+describe("display names", () => {
+  it("refuses control, bidirectional-override and separator characters", () => {
+    for (const name of [
+      "Eve\u202Enimda",
+      "Mallory\u2066x\u2069",
+      "Bell\u0007",
+      "Line\nbreak",
+      "Tab\tbed",
+      "C1\u0085",
+      "Mark\u200F",
+      "Se\u2028p",
+      "Bo\uFEFFm",
+      "Arabic\u061Cmark",
+      "Del\u007F",
+    ]) {
+      expect(profileBody.safeParse({ name }).success, JSON.stringify(name)).toBe(false);
+    }
+  });
+
+  it("accepts names in any script, emoji sequences with joiners included", () => {
+    for (const name of ["Zoë Ångström", "محمد", "李小龙", "👩‍💻 Dev", "می‌خواهم"]) {
+      expect(profileBody.safeParse({ name }).success, name).toBe(true);
+    }
+  });
+});

@@ -13,14 +13,12 @@
 // generated/postgres, same models). Both are typed as the SQLite client,
 // whose API is a subset of the PostgreSQL one (PostgreSQL adds e.g.
 // `mode: "insensitive"`), so code that type-checks runs on both.
-import fs from "node:fs";
-import path from "node:path";
 
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import Database from "better-sqlite3";
 
-import { providerForUrl, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./config";
+import { prepareSqliteFile, providerForUrl, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./config";
 import { countingAdapterFactory } from "./counting-adapter";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
@@ -67,7 +65,7 @@ export async function disconnectDb(): Promise<void> {
 function createSqliteClient(url: string): Db {
   const file = sqliteFilePath(url);
   if (file !== ":memory:") {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    prepareSqliteFile(file);
     // journal_mode is persistent (stored in the file), so set it once here:
     // the adapter opens its own connection and has no hook for pragmas.
     const conn = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });

@@ -4,6 +4,7 @@
 //
 // Paths are resolved against process.cwd() (the project root), never
 // __dirname/import.meta: Next.js bundles server code into .next/.
+import fs from "node:fs";
 import path from "node:path";
 
 export type DatabaseProvider = "sqlite" | "postgresql";
@@ -56,4 +57,25 @@ export function migrationsDir(provider: DatabaseProvider, cwd: string = process.
 /** For error messages: hide the password in a connection string. */
 export function redactUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
+}
+
+/**
+ * Makes sure a SQLite file (sessions, password hashes) is the owner's only:
+ * its folder is created 0700 (and the project's own data/ tightened to it),
+ * the file created or tightened to 0600. SQLite gives the -wal and -shm files
+ * the main file's permissions.
+ */
+export function prepareSqliteFile(file: string, cwd: string = process.cwd()): void {
+  if (file === ":memory:") return;
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (path.resolve(dir) === path.resolve(cwd, "data")) fs.chmodSync(dir, 0o700);
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  for (const suffix of ["", "-wal", "-shm"]) {
+    try {
+      fs.chmodSync(file + suffix, 0o600);
+    } catch {
+      // -wal/-shm exist only while a connection has the file open in WAL mode.
+    }
+  }
 }

@@ -20,7 +20,7 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
-import { migrationsDir as defaultMigrationsDir, providerForUrl, redactUrl, resolveDatabaseUrl, sqliteFilePath } from "./config";
+import { migrationsDir as defaultMigrationsDir, prepareSqliteFile, providerForUrl, redactUrl, resolveDatabaseUrl, sqliteFilePath } from "./config";
 import type { DatabaseProvider } from "./config";
 
 /** Prisma's own lock key (schema engine, flavour/postgres.rs): also excludes a native `prisma migrate deploy`. */
@@ -166,7 +166,7 @@ function assertUnchanged(rows: AppliedRow[], local: Migration[]): void {
 async function openSqlite(url: string): Promise<MigrationDriver> {
   const { default: Database } = await import("better-sqlite3");
   const file = sqliteFilePath(url);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  prepareSqliteFile(file);
   // The busy timeout is how long BEGIN IMMEDIATE waits for another process's lock.
   const db = new Database(file, { timeout: LOCK_TIMEOUT_MS });
   // Prisma's SQLite scripts rebuild a changed table (copy, DROP the old one, rename) after
