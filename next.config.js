@@ -5,7 +5,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // better-sqlite3 and pg are native/Node packages: load them from node_modules, do not bundle.
-  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg"],
+  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pino"],
   experimental: {
     // forbidden() for the admin pages of the server-guarded strategies.
     authInterrupts: true,

@@ -1,6 +1,5 @@
-import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { VARIANT_IDS, type VariantId } from "@/lib/catalog/variants";
+import { VARIANT_IDS } from "@/lib/catalog/variants";
 import { getDb } from "@/lib/server/db/client";
 import type { RouteHandler } from "@/lib/server/http/route";
 import * as check from "@/app/api/[strategy]/check/route";
@@ -15,37 +14,12 @@ import * as refresh from "@/app/api/[strategy]/refresh/route";
 import * as sessions from "@/app/api/[strategy]/sessions/route";
 import * as adminUsers from "@/app/api/[strategy]/admin/users/route";
 import { newUser, TEST_PASSWORD } from "../support/db-user";
+import { callRoute, cookiesOf } from "../support/routes";
 
 // A credential that outlives its user (a sealed cookie or JWT kept across
 // `npm run reset-demo`, a deleted account) is "not signed in": 401, never a 500.
 
-const ORIGIN = "http://localhost:3000";
-
-function call(
-  handler: RouteHandler,
-  variant: VariantId,
-  path: string,
-  init: { method?: string; body?: unknown; cookies?: string; token?: string } = {},
-) {
-  const headers: Record<string, string> = { host: "localhost:3000", origin: ORIGIN };
-  if (init.cookies) headers.cookie = init.cookies;
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  if (init.body !== undefined) headers["content-type"] = "application/json";
-  const req = new NextRequest(`${ORIGIN}/api/${variant}/${path}`, {
-    method: init.method ?? "GET",
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return handler(req, { params: Promise.resolve({ strategy: variant }) });
-}
-
-function cookiesOf(res: Response): string {
-  return res.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0]!)
-    .filter((pair) => !pair.endsWith("="))
-    .join("; ");
-}
+const call = callRoute;
 
 describe("a credential of a deleted user", () => {
   for (const variant of VARIANT_IDS) {

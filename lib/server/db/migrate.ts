@@ -20,7 +20,14 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
-import { migrationsDir as defaultMigrationsDir, prepareSqliteFile, providerForUrl, redactUrl, resolveDatabaseUrl, sqliteFilePath } from "./config";
+import {
+  migrationsDir as defaultMigrationsDir,
+  prepareSqliteFile,
+  providerForUrl,
+  redactUrl,
+  resolveDatabaseUrl,
+  sqliteFilePath,
+} from "./config";
 import type { DatabaseProvider } from "./config";
 
 /** Prisma's own lock key (schema engine, flavour/postgres.rs): also excludes a native `prisma migrate deploy`. */

@@ -90,6 +90,17 @@ export function requestOrigin(headers: Headers, policy: OriginPolicy): string | 
   return host && HOST_PATTERN.test(host) ? `${proto}://${host}` : null;
 }
 
+/**
+ * Who is asking, for per-client throttling: the last X-Forwarded-For hop,
+ * which is the proxy's view of the client behind TRUST_PROXY=1, and the
+ * socket address Next.js fills in when a client sent none. Without a proxy a
+ * client can send its own X-Forwarded-For and so evade the per-client count
+ * (never the per-account one): deploy behind a proxy that overwrites it.
+ */
+export function clientAddress(headers: Headers): string {
+  return headers.get("x-forwarded-for")?.split(",").at(-1)?.trim().slice(0, 64) || "unknown";
+}
+
 /** With APP_ORIGIN set: the configured origin (APP_ORIGIN or one of `alsoServes`) whose host the request names, if any. */
 function configuredOriginForHost(headers: Headers, policy: OriginPolicy): string | null {
   if (!policy.alsoServes?.length) return null;

@@ -3,6 +3,7 @@ import { getPasswordHash, getProfile, updateUser } from "@/lib/server/data/users
 import { endPartnerSessionsOfUser } from "@/lib/server/handoff";
 import { hashPassword, newPasswordProblem, verifyPassword } from "@/lib/server/passwords";
 import { ApiError, apiRoute, json, endpoint } from "@/lib/server/http/route";
+import { logSecurityEvent } from "@/lib/server/security-log";
 import { passwordBody } from "@/lib/validation";
 
 /**
@@ -37,6 +38,12 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
         { keepStatefulSessionId: strategy.id === "stateful" ? session.id : null },
       );
       if (!changed) throw new ApiError("not_signed_in", "Your account no longer exists.");
+      logSecurityEvent({
+        event: "password-change",
+        variant: strategy.id,
+        userId: user.id,
+        statefulSessionsEnded: changed.statefulSessionsEnded,
+      });
       // Partner sessions handed over from other devices end too; this device's stays.
       await endPartnerSessionsOfUser(user.id, "password-change", strategy.id === "stateful" ? session.id : null);
       const revocation = { statefulSessionsEnded: changed.statefulSessionsEnded, variants: REVOCATION, notEnded: NOT_ENDED };

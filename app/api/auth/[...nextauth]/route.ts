@@ -2,7 +2,15 @@ import NextAuth, { type NextAuthConfig } from "next-auth";
 import { NextRequest } from "next/server";
 import { dropMalformedCallbackUrlCookie, isHttpCallbackUrl } from "@/lib/server/cookies";
 import { ApiError, errorResponse, MAX_BODY_BYTES, readLimited } from "@/lib/server/http/route";
-import { isSameOriginRequest, originPolicyFromEnv, requestAtOrigin, requestOrigin } from "@/lib/server/http/credential-context";
+import { signInThrottle } from "@/lib/server/auth/throttle";
+import { logSecurityEvent } from "@/lib/server/security-log";
+import {
+  clientAddress,
+  isSameOriginRequest,
+  originPolicyFromEnv,
+  requestAtOrigin,
+  requestOrigin,
+} from "@/lib/server/http/credential-context";
 import { nextAuthOptions } from "@/lib/server/strategies";
 import { createNextAuthConfig } from "@/lib/server/strategies/nextauth";
 
@@ -51,8 +59,45 @@ function guarded(handler: (req: NextRequest) => Promise<Response>) {
       return errorResponse("malformed_json", "Could not read the request body.");
     }
     const buffered = new NextRequest(req.url, { method: req.method, headers: req.headers, body, signal: req.signal });
-    return handler(requestAtOrigin(buffered, origin));
+    if (!req.nextUrl.pathname.endsWith("/callback/credentials")) return handler(requestAtOrigin(buffered, origin));
+    return throttledSignIn(req, body, () => handler(requestAtOrigin(buffered, origin)));
   };
+}
+
+/**
+ * Auth.js's own credentials sign-in counts against the same throttle as the JSON sign-in
+ * (lib/server/auth/throttle.ts): otherwise it would be a way around it.
+ */
+async function throttledSignIn(req: NextRequest, body: string, signIn: () => Promise<Response>): Promise<Response> {
+  const throttle = signInThrottle();
+  const email = new URLSearchParams(body).get("email") ?? "";
+  const client = clientAddress(req.headers);
+  const retryAfterSeconds = await throttle.retryAfterSeconds(email, client);
+  if (retryAfterSeconds > 0) {
+    logSecurityEvent({ event: "sign-in", outcome: "throttled", variant: "nextauth", account: email, client, retryAfterSeconds });
+    const res = errorResponse("rate_limited", `Too many failed sign-ins. Try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+    res.headers.set("Retry-After", String(retryAfterSeconds));
+    return res;
+  }
+  const res = await signIn();
+  // Auth.js answers a failed sign-in with a redirect carrying ?error=… (code=disabled: the password was right).
+  const location = res.headers.get("location") ?? "";
+  if (!location.includes("error=")) {
+    await throttle.recordSuccess(email);
+    logSecurityEvent({ event: "sign-in", outcome: "success", variant: "nextauth", userId: null, account: email, client });
+  } else {
+    const disabled = location.includes("code=disabled");
+    if (!disabled) await throttle.recordFailure(email, client);
+    logSecurityEvent({
+      event: "sign-in",
+      outcome: "failure",
+      variant: "nextauth",
+      account: email,
+      reason: disabled ? "disabled" : "invalid",
+      client,
+    });
+  }
+  return res;
 }
 
 export const GET = guarded(handlers.GET);
