@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { ROLES } from "@/lib/strategies";
 
 // Request bodies of the JSON API (docs/api.md). Shared by route handlers and forms.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { SCENARIO_IDS, isScenarioId, type ScenarioId } from "@/lib/catalog/scenarios";
 import { VARIANT_IDS, isVariantId, type VariantId } from "@/lib/catalog/variants";
 
