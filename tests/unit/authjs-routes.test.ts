@@ -74,3 +74,45 @@ describe("/api/auth/* behind the app's limits", () => {
     }
   });
 });
+
+describe("Auth.js's own credentials sign-in is throttled like the JSON one", () => {
+  it("refuses with 429 and Retry-After once the account reached its failures", async () => {
+    const { createUser } = await import("@/lib/server/data/users");
+    const { signInThrottle } = await import("@/lib/server/auth/throttle");
+    const email = `authjs-${Date.now()}@example.com`;
+    await createUser({ email, name: "Ida", role: "member", passwordHash: "scrypt$1024$8$1$AAAA$AAAA" });
+    for (let i = 0; i < 10; i++) await signInThrottle().recordFailure(email, "10.7.0.1");
+    const res = await POST(
+      at("callback/credentials", {
+        method: "POST",
+        headers: { origin: ORIGIN, "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": "10.7.0.2" },
+        body: new URLSearchParams({ email, password: "anything" }).toString(),
+      }),
+    );
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ code: "rate_limited" });
+  });
+
+  it("counts a failed Auth.js sign-in as a failure", async () => {
+    const { signInThrottle } = await import("@/lib/server/auth/throttle");
+    const email = `nobody-${Date.now()}@example.com`;
+    const csrf = await GET(at("csrf"));
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const cookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    for (let i = 0; i < 10; i++) {
+      const res = await POST(
+        at("callback/credentials", {
+          method: "POST",
+          headers: { origin: ORIGIN, cookie, "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": "10.8.0.1" },
+          body: new URLSearchParams({ csrfToken, email, password: "wrong-password" }).toString(),
+        }),
+      );
+      expect(res.status).toBeLessThan(500);
+    }
+    expect(await signInThrottle().retryAfterSeconds(email, "10.8.0.9")).toBeGreaterThan(0);
+  }, 60_000);
+});
