@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test: types, lint, formatting, schema drift, unit tests, a production build and the
-# Playwright suite (once per strategy). `npm test` runs this.
+# Every test: types, lint, formatting, schema drift, unit tests, a production build, a smoke run of
+# the benchmark and the Playwright suite (once per strategy). `npm test` runs this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -21,4 +21,6 @@ echo "== format" && npx prettier --check . --log-level warn
 echo "== schema drift" && npm run --silent db:schemas -- --check
 echo "== unit tests" && npx vitest run
 echo "== build" && npx next build
+# Every row of npm run bench measured, with tiny counts (never how fast): next to the e2e server's port.
+echo "== bench (smoke)" && BENCH_PORT="${BENCH_PORT:-$((${E2E_PORT:-3100} + 7))}" npx tsx scripts/bench/run.ts --smoke
 echo "== e2e (SQLite)" && npx playwright test

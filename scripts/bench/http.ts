@@ -1,140 +1,291 @@
-// HTTP-level cost: GET /api/{s}/check (the bare session check) against a
-// production server started here, signed in vs. not (the 401 path does
-// everything but verify a credential), so the difference is what a session
-// check costs inside a real request.
-// Bounded: a fixed number of requests to 127.0.0.1 only, then the server is stopped.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+// The HTTP part of `npm run bench`: throughput of the protected route
+// GET /api/{v}/check signed in, against the same route's unauthenticated path
+// (401: routing, apiRoute(), proxy, JSON and headers, everything but the
+// check) on the same production server. The load comes from autocannon in its
+// own process; where taskset exists, the server is pinned to core 0 and the
+// generator to core 1. Also: the server's RSS under load, the check time the
+// server reports in Server-Timing, and the wall time of a full comparison matrix.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { STRATEGY_IDS, type StrategyId } from "@/lib/strategies";
+import { parseServerTiming } from "@/lib/catalog/server-timing";
+import { VARIANT_IDS, type VariantId } from "@/lib/catalog/variants";
+import { distribution, median, type Distribution } from "./stats";
 
-const PORT = Number(process.env.BENCH_PORT ?? 3200);
-const BASE = `http://127.0.0.1:${PORT}`;
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
-const ROUNDS = 3;
-const PASSWORD = "lab-demo-password";
-
-function medianBy<T extends { usPerRequest: number }>(rounds: T[]): T {
-  return [...rounds].sort((a, b) => a.usPerRequest - b.usPerRequest)[Math.floor(rounds.length / 2)]!;
+export interface HttpOptions {
+  port: number;
+  databaseUrl: string;
+  /** autocannon connections. */
+  connections: number;
+  /** Seconds per autocannon run. */
+  durationSeconds: number;
+  /** Alternating rounds per path; the median round counts. */
+  rounds: number;
+  /** Sequential requests read for the Server-Timing figure. */
+  timingSamples: number;
+  /** Arguments for `npm run compare` (the matrix); null skips nothing, it is always measured. */
+  matrixArgs: string[];
+  onProgress?: (text: string) => void;
 }
 
-if (!existsSync(".next/BUILD_ID")) {
-  console.error("No production build: run `npm run build` first.");
-  process.exit(1);
+export interface LoadRun {
+  reqPerSec: number;
+  requests: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
 }
 
-const server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    SESSION_LAB_DEMO: "1",
-    DEMO_PASSWORD: PASSWORD,
-    DATABASE_URL: process.env.DATABASE_URL ?? "file:./data/bench-http.db",
-    NEXT_TELEMETRY_DISABLED: "1",
-  },
-  stdio: ["ignore", "pipe", "inherit"],
-  detached: true,
-});
-const stop = () => {
-  try {
-    process.kill(-server.pid!, "SIGTERM");
-  } catch {
-    // already gone
-  }
-};
-process.on("exit", stop);
+export interface ThroughputRow {
+  variant: VariantId;
+  protected: LoadRun;
+  baseline: LoadRun;
+  /** protected ÷ baseline req/s (median rounds). */
+  ratio: number;
+  /** The check's own time as the server reports it (Server-Timing `session`), µs. */
+  serverCheck: Distribution;
+  /** Store lookups per check, from Server-Timing. */
+  lookups: number;
+}
 
-async function waitForServer() {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+export interface HttpResult {
+  pinned: boolean;
+  pinning: string;
+  connections: number;
+  durationSeconds: number;
+  rounds: number;
+  rows: ThroughputRow[];
+  rssMb: { peak: number; idle: number };
+  matrix: { wallSeconds: number; exitCode: number | null; cells: number; args: string[] };
+}
+
+const PASSWORD = "lab-bench-password";
+const NEXT_BIN = path.join("node_modules", "next", "dist", "bin", "next");
+const AUTOCANNON_BIN = path.join("node_modules", "autocannon", "autocannon.js");
+const TSX_BIN = path.join("node_modules", "tsx", "dist", "cli.mjs");
+
+function tasksetAvailable(): boolean {
+  return spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+}
+
+/** Runs `command` pinned to `core` when pinning is on. */
+function pinned(pin: boolean, core: number, command: string, args: string[]): [string, string[]] {
+  return pin ? ["taskset", ["-c", String(core), command, ...args]] : [command, args];
+}
+
+/** RSS of a process and its descendants, MB (Linux /proc; 0 elsewhere). */
+export function treeRssMb(pid: number): number {
+  const children = (p: number): number[] => {
+    const dir = `/proc/${p}/task`;
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).flatMap((t) => {
+      try {
+        return readFileSync(`${dir}/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
+  };
+  let kb = 0;
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.pop()!;
     try {
-      if ((await fetch(`${BASE}/api/stateful/me`)).status === 401) return;
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      kb += match ? Number(match[1]) : 0;
+    } catch {
+      continue;
+    }
+    queue.push(...children(p));
+  }
+  return Math.round(kb / 102.4) / 10;
+}
+
+async function waitForServer(base: string, server: ChildProcess) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode} before it was ready`);
+    try {
+      if ((await fetch(`${base}/api/stateful/check`)).status === 401) return;
     } catch {
       // not up yet
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error("server did not start within 60 s");
+  throw new Error("the server did not start within 120 s");
 }
 
-async function credentialHeaders(strategy: StrategyId): Promise<Record<string, string>> {
-  const res = await fetch(`${BASE}/api/${strategy}/login`, {
+/** Signs in over HTTP (once per round, never per request) and returns the header that carries the credential. */
+async function signIn(base: string, variant: VariantId): Promise<[string, string]> {
+  const res = await fetch(`${base}/api/${variant}/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email: "alice@example.com", password: PASSWORD }),
   });
-  if (res.status !== 200) throw new Error(`${strategy}: sign-in answered ${res.status}`);
+  if (res.status !== 200) throw new Error(`${variant}: sign-in answered ${res.status}`);
   const body = (await res.json()) as { token?: string };
-  if (body.token) return { authorization: `Bearer ${body.token}` };
+  if (body.token) return ["authorization", `Bearer ${body.token}`];
   const cookie = res.headers
     .getSetCookie()
     .map((c) => c.split(";")[0])
     .join("; ");
-  return { cookie };
+  return ["cookie", cookie];
 }
 
-async function load(strategy: StrategyId, headers: Record<string, string>, expected: number) {
-  const latencies: number[] = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
-        next++;
-        const t = performance.now();
-        const res = await fetch(`${BASE}/api/${strategy}/check`, { headers });
-        await res.arrayBuffer();
-        if (res.status !== expected) throw new Error(`${strategy}: expected ${expected}, got ${res.status}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!;
-  return { reqPerSec: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), usPerRequest: (seconds * 1e6) / latencies.length };
+interface AutocannonJson {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  "2xx": number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
 }
 
-try {
-  await waitForServer();
-  console.log(
-    `GET /api/{s}/check, median of ${ROUNDS} rounds of ${REQUESTS} requests, concurrency ${CONCURRENCY}, server on this machine (${BASE})`,
-  );
-  const rows = [];
-  for (const strategy of STRATEGY_IDS) {
-    const headers = await credentialHeaders(strategy);
-    await load(strategy, headers, 200); // warm-up, both paths
-    await load(strategy, {}, 401);
-    // Alternate the two paths and keep the median round of each, to damp noise.
-    const anonRounds = [];
-    const authedRounds = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      anonRounds.push(await load(strategy, {}, 401));
-      authedRounds.push(await load(strategy, headers, 200));
-    }
-    rows.push({ strategy, anon: medianBy(anonRounds), authed: medianBy(authedRounds) });
-    if (process.stdout.isTTY) process.stdout.write(`\r  measured ${strategy}   `);
+/** One autocannon run in its own process; every answer must have the expected class (2xx signed in, 401 without). */
+function autocannon(
+  pin: boolean,
+  url: string,
+  opts: HttpOptions,
+  header: [string, string] | null,
+  expect: "2xx" | "401",
+): Promise<LoadRun> {
+  const args = [AUTOCANNON_BIN, "-c", String(opts.connections), "-d", String(opts.durationSeconds), "-j"];
+  if (header) args.push("-H", `${header[0]}:${header[1]}`);
+  args.push(url);
+  const [command, argv] = pinned(pin, 1, process.execPath, args);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err.trim()}`));
+      const r = JSON.parse(out) as AutocannonJson;
+      const wrong = expect === "2xx" ? r.non2xx : r["2xx"];
+      if (r.errors > 0 || r.timeouts > 0 || wrong > 0 || r.requests.total === 0)
+        return reject(
+          new Error(`${url}: expected ${expect} only, got ${r["2xx"]} 2xx, ${r.non2xx} other, ${r.errors} errors, ${r.timeouts} timeouts`),
+        );
+      resolve({ reqPerSec: r.requests.average, requests: r.requests.total, latencyP50Ms: r.latency.p50, latencyP99Ms: r.latency.p99 });
+    });
+  });
+}
+
+/** The check's time as the server itself reports it, over sequential requests. */
+async function serverReportedCheck(
+  url: string,
+  header: [string, string],
+  samples: number,
+): Promise<{ check: Distribution; lookups: number }> {
+  const durations: number[] = [];
+  const lookups: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const res = await fetch(url, { headers: { [header[0]]: header[1] } });
+    await res.arrayBuffer();
+    const timing = parseServerTiming(res.headers.get("server-timing"));
+    if (res.status !== 200 || !timing) throw new Error(`${url}: answered ${res.status} without a session Server-Timing`);
+    durations.push(timing.durationMs * 1000);
+    lookups.push(timing.db.count + timing.redis.count);
   }
-  if (process.stdout.isTTY) process.stdout.write(`\r${" ".repeat(70)}\r`);
-  console.table(
-    rows.map(({ strategy, anon, authed }) => ({
-      strategy,
-      "req/s signed in": Math.round(authed.reqPerSec),
-      "p50 ms": authed.p50.toFixed(2),
-      "p99 ms": authed.p99.toFixed(2),
-      "req/s 401 path": Math.round(anon.reqPerSec),
-      "µs the check adds": Math.round(authed.usPerRequest - anon.usPerRequest),
-    })),
-  );
-  console.log("The load generator shares the 2 cores with the server: compare rows, not absolute numbers.");
-  mkdirSync("bench-results", { recursive: true });
-  writeFileSync(
-    "bench-results/http.json",
-    JSON.stringify({ measuredAt: new Date().toISOString(), requests: REQUESTS, concurrency: CONCURRENCY, rows }, null, 2) + "\n",
-  );
-  console.log("Written to bench-results/http.json");
-} finally {
-  stop();
+  return { check: distribution(durations), lookups: median(lookups) };
 }
-process.exit(0);
+
+function medianRun(runs: LoadRun[]): LoadRun {
+  return [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!;
+}
+
+export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
+  const progress = opts.onProgress ?? (() => {});
+  const base = `http://127.0.0.1:${opts.port}`;
+  const pin = tasksetAvailable() && (await import("node:os")).cpus().length >= 2;
+  const pinning = pin
+    ? "server pinned to core 0, load generator and matrix CLI to core 1 (taskset)"
+    : "not pinned (taskset or a second core is missing): server and generator share the cores";
+  const [command, argv] = pinned(pin, 0, process.execPath, [NEXT_BIN, "start", "-p", String(opts.port), "-H", "127.0.0.1"]);
+  const server = spawn(command, argv, {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      SESSION_LAB_DEMO: "1",
+      DEMO_PASSWORD: PASSWORD,
+      DATABASE_URL: opts.databaseUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(opts.port),
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  process.on("exit", stop);
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssMb(server.pid!))), 200);
+  try {
+    await waitForServer(base, server);
+    const idleRss = treeRssMb(server.pid!);
+    const rows: ThroughputRow[] = [];
+    for (const variant of VARIANT_IDS) {
+      const url = `${base}/api/${variant}/check`;
+      progress(`throughput: ${variant} (warm-up)`);
+      const warmHeader = await signIn(base, variant);
+      await autocannon(pin, url, { ...opts, durationSeconds: 1 }, warmHeader, "2xx");
+      await autocannon(pin, url, { ...opts, durationSeconds: 1 }, null, "401");
+      const protectedRuns: LoadRun[] = [];
+      const baselineRuns: LoadRun[] = [];
+      // Alternate the two paths, so drift in the machine's load hits both alike.
+      for (let round = 0; round < opts.rounds; round++) {
+        progress(`throughput: ${variant} round ${round + 1}/${opts.rounds}`);
+        baselineRuns.push(await autocannon(pin, url, opts, null, "401"));
+        protectedRuns.push(await autocannon(pin, url, opts, await signIn(base, variant), "2xx"));
+      }
+      const reported = await serverReportedCheck(url, await signIn(base, variant), opts.timingSamples);
+      const p = medianRun(protectedRuns);
+      const b = medianRun(baselineRuns);
+      rows.push({
+        variant,
+        protected: p,
+        baseline: b,
+        ratio: p.reqPerSec / b.reqPerSec,
+        serverCheck: reported.check,
+        lookups: reported.lookups,
+      });
+    }
+    progress("comparison matrix");
+    const [mCommand, mArgs] = pinned(pin, 1, process.execPath, [
+      TSX_BIN,
+      "scripts/compare.ts",
+      base,
+      "--json",
+      "--quiet",
+      ...opts.matrixArgs,
+    ]);
+    const started = performance.now();
+    const matrix = spawnSync(mCommand, mArgs, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const wallSeconds = (performance.now() - started) / 1000;
+    let cells = 0;
+    try {
+      cells = ((JSON.parse(matrix.stdout) as { cells?: unknown[] }).cells ?? []).length;
+    } catch {
+      throw new Error(`the comparison matrix produced no result (exit ${matrix.status}): ${matrix.stderr.slice(-500)}`);
+    }
+    return {
+      pinned: pin,
+      pinning,
+      connections: opts.connections,
+      durationSeconds: opts.durationSeconds,
+      rounds: opts.rounds,
+      rows,
+      rssMb: { peak: peakRss, idle: idleRss },
+      matrix: { wallSeconds, exitCode: matrix.status, cells, args: opts.matrixArgs },
+    };
+  } finally {
+    clearInterval(sampler);
+    stop();
+  }
+}

@@ -1,0 +1,180 @@
+// The in-process part of `npm run bench`: what one session check of every
+// variant costs without HTTP, next to the floor of its library chain measured
+// in the same run. The variants come from the registry the server uses
+// (lib/server/strategies), so a variant added to the catalog is measured too.
+import { createHash, createHmac, randomBytes, webcrypto } from "node:crypto";
+import { decode as authJsDecode, encode as authJsEncode } from "@auth/core/jwt";
+import Database from "better-sqlite3";
+import { sealData, unsealData } from "iron-session";
+import { jwtVerify, SignJWT } from "jose";
+import pg from "pg";
+import { VARIANT_IDS, VARIANTS, type VariantId } from "@/lib/catalog/variants";
+import { sqliteFilePath } from "@/lib/server/db/config";
+import { databaseProvider, getDb } from "@/lib/server/db/client";
+import { memoryContext } from "@/lib/server/http/credential-context";
+import { strategies } from "@/lib/server/strategies";
+import type { SessionStrategy } from "@/lib/server/strategies/types";
+import type { StrategyId } from "@/lib/strategies";
+import { timeCalls, type Distribution } from "./stats";
+
+export interface Counts {
+  iterations: number;
+  warmup: number;
+}
+
+export type FloorId = "sha256" | "hmac-sha256" | "jose-verify" | "iron-unseal" | "authjs-decode" | "prisma-lookup" | "driver-lookup";
+
+export const FLOOR_LABELS: Record<FloorId, string> = {
+  sha256: "SHA-256 of a 43-byte token (node:crypto)",
+  "hmac-sha256": "HMAC-SHA256 of a JWT's signing input (node:crypto)",
+  "jose-verify": "jose jwtVerify, key imported once",
+  "iron-unseal": "iron-session unsealData alone",
+  "authjs-decode": "Auth.js decode() alone (JWE, key derived per call)",
+  "prisma-lookup": "one indexed lookup through Prisma ($queryRaw, same driver adapter)",
+  "driver-lookup": "the same lookup through the raw driver (prepared once)",
+};
+
+/** The primitive each strategy's check is built on; a mitigation adds its store lookups (catalog: lookupsPerCheck). */
+const BASE_FLOOR: Record<StrategyId, FloorId> = {
+  stateful: "sha256",
+  cookie: "iron-unseal",
+  jwt: "jose-verify",
+  nextauth: "authjs-decode",
+};
+
+export interface VariantCheckRow {
+  variant: VariantId;
+  check: Distribution;
+  /** The library chain: the base primitive plus one Prisma lookup per catalog lookup. */
+  floorChain: FloorId[];
+  floorUs: number;
+  /** The same chain with the raw driver's lookup instead of Prisma's. */
+  driverFloorUs: number;
+  ratioToFloor: number;
+  credentialBytes: number;
+}
+
+export interface InProcessResult {
+  database: "sqlite" | "postgresql";
+  floors: Record<FloorId, Distribution>;
+  variants: VariantCheckRow[];
+}
+
+const PASSWORD = "bench-password-123";
+
+async function signedInContext(strategy: SessionStrategy): Promise<ReturnType<typeof memoryContext>> {
+  const login = memoryContext();
+  const result = await strategy.signIn({ email: "alice@example.com", password: PASSWORD }, login);
+  if (!result.ok) throw new Error(`${strategy.id}: sign-in failed (${result.reason})`);
+  return memoryContext({ cookies: Object.fromEntries(login.jar), authorization: result.token ? `Bearer ${result.token}` : null });
+}
+
+// The stateful check's query (lib/server/data/sessions.ts): an indexed lookup of the session joined with its user.
+const LOOKUP_SQL = `SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."absoluteExpiresAt",
+       u."id" AS "userId", u."name", u."role", u."disabled"
+FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."tokenHash" = `;
+
+/** The raw driver's lookup, prepared once: SQLite through better-sqlite3, PostgreSQL through pg with a named statement. */
+async function rawDriverLookup(databaseUrl: string): Promise<{ lookup: (hash: string) => Promise<unknown>; close: () => Promise<void> }> {
+  if (databaseProvider() === "sqlite") {
+    const conn = new Database(sqliteFilePath(databaseUrl), { readonly: true });
+    const statement = conn.prepare(`${LOOKUP_SQL}?`);
+    return { lookup: async (hash) => statement.get(hash), close: async () => void conn.close() };
+  }
+  const u = new URL(databaseUrl);
+  const schema = u.searchParams.get("schema");
+  u.searchParams.delete("schema");
+  const client = new pg.Client({ connectionString: u.toString() });
+  await client.connect();
+  if (schema) await client.query(`SET search_path TO "${schema.replace(/"/g, '""')}"`);
+  const query = { name: "bench-session-lookup", text: `${LOOKUP_SQL}$1` };
+  return { lookup: async (hash) => (await client.query({ ...query, values: [hash] })).rows[0], close: () => client.end() };
+}
+
+async function measureFloors(counts: Counts, databaseUrl: string, tokenHash: string): Promise<Record<FloorId, Distribution>> {
+  const { iterations, warmup } = counts;
+  const secret = randomBytes(32).toString("base64url");
+  const key = await webcrypto.subtle.importKey("raw", Buffer.from(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  const claims = { name: "Alice Example", role: "member", sid: undefined, jti: randomBytes(16).toString("base64url") };
+  const jwt = await new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256", typ: "session+jwt" })
+    .setSubject("u_123456789")
+    .setIssuedAt()
+    .setExpirationTime("15m")
+    .sign(key);
+  const signingInput = jwt.slice(0, jwt.lastIndexOf("."));
+  const token = randomBytes(32).toString("base64url");
+  const sealed = await sealData(
+    { uid: "u_123456789", name: "Alice Example", role: "member", iat: 1, exp: 2 },
+    { password: secret, ttl: 3600 },
+  );
+  const salt = "authjs.session-token";
+  const authToken = await authJsEncode({
+    token: { sub: "u_123456789", name: "Alice Example", role: "member" },
+    secret,
+    salt,
+    maxAge: 3600,
+  });
+  const driver = await rawDriverLookup(databaseUrl);
+  const db = getDb();
+  const run = (work: () => unknown) => timeCalls(work, iterations, warmup);
+  try {
+    return {
+      sha256: await run(() => createHash("sha256").update(token).digest("hex")),
+      "hmac-sha256": await run(() => createHmac("sha256", secret).update(signingInput).digest()),
+      "jose-verify": await run(() => jwtVerify(jwt, key, { algorithms: ["HS256"] })),
+      "iron-unseal": await run(() => unsealData(sealed, { password: secret, ttl: 3600 })),
+      "authjs-decode": await run(() => authJsDecode({ token: authToken, secret, salt })),
+      "prisma-lookup": await run(() => db.$queryRawUnsafe(`${LOOKUP_SQL}${databaseProvider() === "sqlite" ? "?" : "$1"}`, tokenHash)),
+      "driver-lookup": await run(() => driver.lookup(tokenHash)),
+    };
+  } finally {
+    await driver.close();
+  }
+}
+
+function floorChain(variant: VariantId): FloorId[] {
+  const info = VARIANTS[variant];
+  return [BASE_FLOOR[info.base], ...Array.from({ length: info.lookupsPerCheck }, () => "prisma-lookup" as const)];
+}
+
+export async function benchInProcess(
+  counts: Counts,
+  databaseUrl: string,
+  onProgress: (text: string) => void = () => {},
+): Promise<InProcessResult> {
+  const registry = strategies();
+  const rows: VariantCheckRow[] = [];
+  let statefulTokenHash: string | null = null;
+  const checks = new Map<VariantId, { check: Distribution; credentialBytes: number }>();
+  for (const id of VARIANT_IDS) {
+    onProgress(`in-process check: ${id}`);
+    const strategy = registry[id];
+    const ctx = await signedInContext(strategy);
+    if (id === "stateful") {
+      const cookie = [...ctx.jar.values()][0];
+      if (cookie) statefulTokenHash = createHash("sha256").update(cookie).digest("hex");
+    }
+    const first = await strategy.validate(ctx);
+    if (!first.session) throw new Error(`${id}: its own fresh credential was rejected`);
+    const check = await timeCalls(
+      async () => {
+        const { session } = await strategy.validate(ctx);
+        if (!session) throw new Error(`${id}: session rejected during the benchmark`);
+      },
+      counts.iterations,
+      counts.warmup,
+    );
+    checks.set(id, { check, credentialBytes: first.session.credentialBytes });
+  }
+  onProgress("floors");
+  const floors = await measureFloors(counts, databaseUrl, statefulTokenHash ?? "0".repeat(64));
+  for (const id of VARIANT_IDS) {
+    const { check, credentialBytes } = checks.get(id)!;
+    const chain = floorChain(id);
+    const floorUs = chain.reduce((sum, f) => sum + floors[f].medianUs, 0);
+    const driverFloorUs = chain.reduce((sum, f) => sum + floors[f === "prisma-lookup" ? "driver-lookup" : f].medianUs, 0);
+    rows.push({ variant: id, check, floorChain: chain, floorUs, driverFloorUs, ratioToFloor: check.medianUs / floorUs, credentialBytes });
+  }
+  return { database: databaseProvider(), floors, variants: rows };
+}
