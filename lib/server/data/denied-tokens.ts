@@ -1,4 +1,4 @@
-import { getDb } from "@/lib/server/db/client";
+import { adapterQuery, getDb } from "@/lib/server/db/client";
 
 // The jwt-denylist variant's table: revoked tokens by issuer and jti, each
 // kept until the token would be refused anyway (then purged).
@@ -12,8 +12,7 @@ export async function insertDeniedToken(issuer: string, jti: string, expiresAt: 
 
 /** The per-request check: one primary-key lookup. */
 export async function isTokenDenied(issuer: string, jti: string): Promise<boolean> {
-  const rows = await getDb().$queryRaw<unknown[]>`
-    SELECT 1 AS "denied" FROM "DeniedToken" WHERE "issuer" = ${issuer} AND "jti" = ${jti}`;
+  const rows = await adapterQuery`SELECT 1 AS "denied" FROM "DeniedToken" WHERE "issuer" = ${issuer} AND "jti" = ${jti}`;
   return rows.length > 0;
 }
 

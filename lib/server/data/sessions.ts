@@ -1,4 +1,4 @@
-import { getDb } from "@/lib/server/db/client";
+import { adapterBoolean, adapterDate, adapterQuery, getDb } from "@/lib/server/db/client";
 import { isRole, type Role } from "@/lib/strategies";
 
 // Rows of the stateful strategy. Tokens never reach this module: callers pass
@@ -46,41 +46,29 @@ export async function insertSession(
   if (beyond.length > 0) await db.session.deleteMany({ where: { id: { in: beyond.map((b) => b.id) }, userId: row.userId } });
 }
 
-// Both adapters return DateTime columns as Date and Boolean as boolean for
-// plain column references (checked on SQLite and PostgreSQL by the unit tests).
-type RawSessionJoin = {
-  id: string;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
-  absoluteExpiresAt: Date;
-  userId: string;
-  name: string;
-  role: string;
-  disabled: boolean;
-};
-
 /**
  * The hot path of the stateful strategy: one indexed query that joins the
- * user and selects only the columns a request needs. A row issued under an
- * older User.sessionVersion is not found: a password change, disable or
- * "sign out everywhere" ends it even if it was inserted after the bump.
+ * user and selects only the columns a request needs, read through the driver
+ * adapter (adapterQuery: Prisma's query engine would cost more than the query).
+ * A row issued under an older User.sessionVersion is not found: a password
+ * change, disable or "sign out everywhere" ends it even if it was inserted
+ * after the bump.
  */
 export async function findSessionByTokenHash(tokenHash: string): Promise<SessionWithUser | null> {
-  const rows = await getDb().$queryRaw<RawSessionJoin[]>`
+  const [row] = await adapterQuery`
     SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."absoluteExpiresAt",
            u."id" AS "userId", u."name", u."role", u."disabled"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."tokenHash" = ${tokenHash} AND s."sessionVersion" = u."sessionVersion"`;
-  const row = rows[0];
   if (!row) return null;
+  const role = String(row.role);
   return {
-    id: row.id,
-    createdAt: row.createdAt,
-    lastSeenAt: row.lastSeenAt,
-    expiresAt: row.expiresAt,
-    absoluteExpiresAt: row.absoluteExpiresAt,
-    user: { id: row.userId, name: row.name, role: isRole(row.role) ? row.role : "member", disabled: row.disabled },
+    id: String(row.id),
+    createdAt: adapterDate(row.createdAt),
+    lastSeenAt: adapterDate(row.lastSeenAt),
+    expiresAt: adapterDate(row.expiresAt),
+    absoluteExpiresAt: adapterDate(row.absoluteExpiresAt),
+    user: { id: String(row.userId), name: String(row.name), role: isRole(role) ? role : "member", disabled: adapterBoolean(row.disabled) },
   };
 }
 

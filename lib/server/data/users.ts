@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { databaseProvider, getDb } from "@/lib/server/db/client";
+import { adapterBoolean, adapterQuery, databaseProvider, getDb } from "@/lib/server/db/client";
 import { endStatefulSessionsOps } from "@/lib/server/data/sessions";
 import { isRole, type Role } from "@/lib/strategies";
 
@@ -107,22 +107,20 @@ export async function getSessionClaims(userId: string): Promise<{ name: string; 
 }
 
 /**
- * The per-request read of the version-checking variants: one indexed row.
+ * The per-request read of the version-checking variants: one indexed row, through the driver adapter (adapterQuery).
  * null for a missing or disabled user (a disabled account has no valid session, whatever its version).
  */
 export async function getSessionVersion(userId: string): Promise<number | null> {
-  const rows = await getDb().$queryRaw<{ sessionVersion: number; disabled: boolean }[]>`
-    SELECT "sessionVersion", "disabled" FROM "User" WHERE "id" = ${userId}`;
-  const row = rows[0];
-  return row && !row.disabled ? Number(row.sessionVersion) : null;
+  const [row] = await adapterQuery`SELECT "sessionVersion", "disabled" FROM "User" WHERE "id" = ${userId}`;
+  return row && !adapterBoolean(row.disabled) ? Number(row.sessionVersion) : null;
 }
 
 /** Name, role and session version in one read; null for a missing or disabled user. */
 export async function getSessionState(userId: string): Promise<{ name: string; role: Role; sessionVersion: number } | null> {
-  const rows = await getDb().$queryRaw<{ name: string; role: string; sessionVersion: number; disabled: boolean }[]>`
-    SELECT "name", "role", "sessionVersion", "disabled" FROM "User" WHERE "id" = ${userId}`;
-  const row = rows[0];
-  return row && !row.disabled ? { name: row.name, role: toRole(row.role), sessionVersion: Number(row.sessionVersion) } : null;
+  const [row] = await adapterQuery`SELECT "name", "role", "sessionVersion", "disabled" FROM "User" WHERE "id" = ${userId}`;
+  return row && !adapterBoolean(row.disabled)
+    ? { name: String(row.name), role: toRole(String(row.role)), sessionVersion: Number(row.sessionVersion) }
+    : null;
 }
 
 /** "Revoke all": bump the version every version-checked credential is compared with. Returns the new version, or null (no such user). */

@@ -25,14 +25,20 @@ function counted<T extends SqlQueryable>(target: T, more: Partial<T> = {}): T {
   } as Partial<T>);
 }
 
-export function countingAdapterFactory<F extends SqlDriverAdapterFactory>(factory: F): F {
+/** `onConnect` receives the counted adapter Prisma connected (lib/server/db/client.ts reads through it on hot paths). */
+export function countingAdapterFactory<F extends SqlDriverAdapterFactory>(
+  factory: F,
+  onConnect: (adapter: SqlDriverAdapter) => void = () => {},
+): F {
   return withOverrides(factory, {
     connect: async (): Promise<SqlDriverAdapter> => {
       const adapter = await factory.connect();
-      return counted(adapter, {
+      const countedAdapter = counted(adapter, {
         startTransaction: async (...args: Parameters<SqlDriverAdapter["startTransaction"]>): Promise<Transaction> =>
           counted(await adapter.startTransaction(...args)),
       });
+      onConnect(countedAdapter);
+      return countedAdapter;
     },
   } as Partial<F>);
 }
