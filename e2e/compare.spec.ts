@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { RunResult } from "../lib/compare/types";
+import { VARIANT_IDS } from "../lib/catalog/variants";
 import { expect, test } from "./fixtures";
 
 // The /compare page runs the whole matrix against this server, cell by cell,
@@ -56,7 +57,7 @@ test("the page runs the matrix cell by cell, and its key cells agree with the ca
     await expect(page.getByTestId(cell("cookie", row))).toHaveAttribute("data-verdict", "n/a");
   }
   // Every variant whose credentials expire was seen expiring.
-  for (const v of ["stateful", "cookie", "jwt", "nextauth", "cookie-version", "jwt-denylist", "jwt-refresh", "nextauth-refresh"]) {
+  for (const v of VARIANT_IDS) {
     await expect(page.getByTestId(cell(v, "lifetime"))).toHaveAttribute("data-outcome", "expiry");
   }
 

@@ -9,7 +9,7 @@ import { SCENARIOS, type ScenarioId } from "./scenarios";
 // and the tests all read it. Server implementations are switches on each
 // strategy's factory (lib/server/strategies/), never copies.
 
-export const MITIGATION_IDS = ["cookie-version", "jwt-denylist", "jwt-refresh", "nextauth-refresh"] as const;
+export const MITIGATION_IDS = ["cookie-version", "jwt-denylist", "jwt-refresh", "nextauth-refresh", "cookie-cache"] as const;
 export const VARIANT_IDS = [...STRATEGY_IDS, ...MITIGATION_IDS] as const;
 export type VariantId = (typeof VARIANT_IDS)[number];
 
@@ -72,6 +72,11 @@ export interface VariantInfo {
   lookupsPerCheck: number;
   /** Expected outcome of every comparison scenario. */
   expected: Record<ScenarioId, Expectation>;
+  /**
+   * A switch for speed only (e.g. cookie-cache): it changes no outcome, every
+   * expectation is its base strategy's, and it brings back no lookup.
+   */
+  speedOnly?: true;
 }
 
 const NO_REFRESH = {
@@ -123,6 +128,29 @@ const NO_CROSS_DOMAIN = (id: VariantId) => {
   return { "cross-domain-sign-out": na, "cross-domain-disable": na };
 };
 
+const COOKIE: VariantInfo = {
+  ...base("cookie"),
+  pageScriptReads: null,
+  originCheck: true,
+  stores: { check: [], refresh: [], signOut: [] },
+  lookupsPerCheck: 0,
+  expected: {
+    "sign-out": { window: "credential", reason: "Sign-out only clears this browser's cookie; a copied seal opens until it expires." },
+    "sign-out-everywhere": UNSUPPORTED_EVERYWHERE("cookie", "another device's seal"),
+    "revoke-device": {
+      window: "credential",
+      unsupported: "revokeSession",
+      reason: "There is no record of the other device's seal to end.",
+    },
+    disable: { window: "credential", reason: "The seal is checked by decryption alone; the account's state is never read." },
+    "password-change": { window: "credential", reason: "Other devices' seals do not depend on the password." },
+    "role-demotion": { window: "credential", reason: "The role is sealed at sign-in and served until the seal is re-issued or expires." },
+    "name-change": { window: "credential", reason: "The name is sealed at sign-in and served until the seal is re-issued or expires." },
+    "stolen-credential": { window: "none", reason: HTTPONLY },
+    ...NO_CROSS_DOMAIN("cookie"),
+  },
+};
+
 export const VARIANTS: Record<VariantId, VariantInfo> = {
   stateful: {
     ...base("stateful"),
@@ -142,28 +170,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       ...crossDomain("handoff"),
     },
   },
-  cookie: {
-    ...base("cookie"),
-    pageScriptReads: null,
-    originCheck: true,
-    stores: { check: [], refresh: [], signOut: [] },
-    lookupsPerCheck: 0,
-    expected: {
-      "sign-out": { window: "credential", reason: "Sign-out only clears this browser's cookie; a copied seal opens until it expires." },
-      "sign-out-everywhere": UNSUPPORTED_EVERYWHERE("cookie", "another device's seal"),
-      "revoke-device": {
-        window: "credential",
-        unsupported: "revokeSession",
-        reason: "There is no record of the other device's seal to end.",
-      },
-      disable: { window: "credential", reason: "The seal is checked by decryption alone; the account's state is never read." },
-      "password-change": { window: "credential", reason: "Other devices' seals do not depend on the password." },
-      "role-demotion": { window: "credential", reason: "The role is sealed at sign-in and served until the seal is re-issued or expires." },
-      "name-change": { window: "credential", reason: "The name is sealed at sign-in and served until the seal is re-issued or expires." },
-      "stolen-credential": { window: "none", reason: HTTPONLY },
-      ...NO_CROSS_DOMAIN("cookie"),
-    },
-  },
+  cookie: COOKIE,
   jwt: {
     ...base("jwt"),
     pageScriptReads: `${LOCAL_STORAGE}.`,
@@ -373,6 +380,17 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       "stolen-credential": { window: "none", reason: HTTPONLY },
       ...NO_CROSS_DOMAIN("nextauth-refresh"),
     },
+  },
+  // A switch for speed, not revocation: the same seal, opened once per process instead of on every request.
+  "cookie-cache": {
+    ...COOKIE,
+    id: "cookie-cache",
+    speedOnly: true,
+    label: "Encrypted cookie + verified-seal cache",
+    summary:
+      "The iron-session cookie, with a bounded in-process cache of seals already opened (keyed by the seal's SHA-256, never used past its exp): iron-session's per-unseal key derivation is paid once per seal, not per request.",
+    adds: "No lookup: a cache hit replaces iron-session's unseal (key derivation, AES and HMAC) with one SHA-256. Revocation is unchanged: there is none.",
+    expected: { ...COOKIE.expected, ...NO_CROSS_DOMAIN("cookie-cache") },
   },
 };
 

@@ -29,6 +29,7 @@ export const SESSION_COOKIES = {
   // Auth.js's own name and policy (its defaultCookies()): the nextauth strategy reads what Auth.js sets.
   nextauth: { base: "authjs.session-token", securePrefix: "__Secure-", chunked: true },
   "cookie-version": { base: "lab-cookie-version", securePrefix: "__Host-" },
+  "cookie-cache": { base: "lab-cookie-cache", securePrefix: "__Host-" },
   // Named for Auth.js through its `cookies.sessionToken.name` option (per scheme).
   "nextauth-refresh": { base: "authjs.nextauth-refresh.session-token", securePrefix: "__Secure-", chunked: true },
 } as const satisfies Partial<Record<VariantId, SessionCookieSpec>>;

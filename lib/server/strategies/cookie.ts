@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import {
@@ -42,6 +43,15 @@ export interface CookieOptions {
    * (revoke all, password change, disable) ends every older seal.
    */
   versionCheck?: SessionVersionStore;
+  /**
+   * The cache switch (cookie-cache): a bounded in-process cache of seals this
+   * instance already unsealed, keyed by the seal's SHA-256 and never used past
+   * the seal's own exp. iron-session derives its keys (PBKDF2) on every
+   * unseal by design; a seal is immutable, so unsealing the same one twice
+   * learns nothing new. Nothing about revocation changes: a cookie seal cannot
+   * be revoked either way.
+   */
+  verifiedCache?: { maxEntries: number };
 }
 
 // What is sealed into the cookie. Encrypted, so the name and role are not
@@ -71,6 +81,25 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
   const schema = versionCheck ? versionedSession : sealedSession;
   // The version each validated session was sealed with, for reissue() (never serialised into the API's session object).
   const sealedVersions = new WeakMap<SessionInfo, number>();
+  const cache = opts.verifiedCache && createSealCache(opts.verifiedCache.maxEntries);
+
+  /** The seal's validated content, or null: from the cache when this seal was opened before. */
+  async function open(value: string): Promise<SealedSession | null> {
+    const key = cache && createHash("sha256").update(value).digest("base64url");
+    const cached = key ? cache.get(key) : undefined;
+    if (cached) return cached;
+    let data: unknown;
+    try {
+      // iron checks integrity and its own ttl (with 60 s skew); we also check our exp with our clock.
+      data = await unsealData(value, { password, ttl: ttlSeconds });
+    } catch {
+      return null; // malformed seals throw rather than returning {}
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) return null;
+    if (key) cache.set(key, parsed.data);
+    return parsed.data;
+  }
 
   async function seal(ctx: CredentialContext, user: SessionUser, version: number | undefined, keep?: { iat: number; exp: number }) {
     const now = clock.now();
@@ -87,17 +116,9 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
     const { name } = describeSessionCookie(ctx, cookieSpec);
     const value = ctx.cookie(name);
     if (!value || value.length > MAX_COOKIE_VALUE_BYTES) return NO_SESSION;
-    let data: unknown;
-    try {
-      // iron checks integrity and its own ttl (with 60 s skew); we also check our exp with our clock.
-      data = await unsealData(value, { password, ttl: ttlSeconds });
-    } catch {
-      return NO_SESSION; // malformed seals throw rather than returning {}
-    }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) return NO_SESSION;
-    const s: SealedSession = parsed.data;
-    if (clock.now() >= s.exp * 1000) return NO_SESSION;
+    const s = await open(value);
+    // Checked on every read, cached or not: a cached seal is never used past its exp.
+    if (!s || clock.now() >= s.exp * 1000) return NO_SESSION;
     // The mitigation: one indexed read per request. A bump since sealing (or a disabled account) ends the seal.
     if (versionCheck && (await versionCheck.get(s.uid)) !== s.sv) return NO_SESSION;
     const session: SessionInfo = {
@@ -161,5 +182,28 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
           },
         }
       : statelessCapabilities(id),
+  };
+}
+
+/**
+ * At most `maxEntries` opened seals, the least recently used evicted first
+ * (a Map keeps insertion order; a hit moves its entry to the end). Entries
+ * past their exp are refused by the caller and evicted as they age out.
+ */
+function createSealCache(maxEntries: number) {
+  const entries = new Map<string, SealedSession>();
+  return {
+    get(key: string): SealedSession | undefined {
+      const hit = entries.get(key);
+      if (hit) {
+        entries.delete(key);
+        entries.set(key, hit);
+      }
+      return hit;
+    },
+    set(key: string, value: SealedSession) {
+      entries.set(key, value);
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    },
   };
 }

@@ -15,6 +15,9 @@ export type { SessionStrategy } from "./types";
 
 export type Registry = Record<VariantId, SessionStrategy>;
 
+/** cookie-cache: opened seals kept per process (each well under 1 KB): bounded memory whatever the traffic. */
+const VERIFIED_SEAL_CACHE_ENTRIES = 10_000;
+
 /**
  * Every variant under one TTL profile: the four strategies and their
  * mitigations, each a base factory with a switch on (never a copy).
@@ -37,6 +40,12 @@ function build(profile: TtlProfileName): Registry {
       id: "cookie-version",
       cookie: SESSION_COOKIES["cookie-version"],
       versionCheck: sessionVersions,
+    }),
+    "cookie-cache": createCookieStrategy({
+      ...cookie,
+      id: "cookie-cache",
+      cookie: SESSION_COOKIES["cookie-cache"],
+      verifiedCache: { maxEntries: VERIFIED_SEAL_CACHE_ENTRIES },
     }),
     "jwt-denylist": createJwtStrategy({ ...jwt, id: "jwt-denylist", denylist }),
     "jwt-refresh": createJwtStrategy({
