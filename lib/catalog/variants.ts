@@ -9,7 +9,14 @@ import { SCENARIOS, type ScenarioId } from "./scenarios";
 // and the tests all read it. Server implementations are switches on each
 // strategy's factory (lib/server/strategies/), never copies.
 
-export const MITIGATION_IDS = ["cookie-version", "jwt-denylist", "jwt-refresh", "nextauth-refresh", "cookie-cache"] as const;
+export const MITIGATION_IDS = [
+  "cookie-version",
+  "jwt-denylist",
+  "jwt-refresh",
+  "nextauth-refresh",
+  "cookie-cache",
+  "nextauth-lazy",
+] as const;
 export const VARIANT_IDS = [...STRATEGY_IDS, ...MITIGATION_IDS] as const;
 export type VariantId = (typeof VARIANT_IDS)[number];
 
@@ -151,6 +158,31 @@ const COOKIE: VariantInfo = {
   },
 };
 
+const NEXTAUTH: VariantInfo = {
+  ...base("nextauth"),
+  pageScriptReads: null,
+  originCheck: true,
+  stores: { check: [], refresh: [], signOut: [] },
+  lookupsPerCheck: 0,
+  expected: {
+    "sign-out": {
+      window: "sliding",
+      reason: "Sign-out clears this browser's cookie; a copy keeps working, and Auth.js re-issues it on every read.",
+    },
+    "sign-out-everywhere": { ...UNSUPPORTED_EVERYWHERE("nextauth", "another device's token"), window: "sliding" },
+    "revoke-device": { window: "sliding", unsupported: "revokeSession", reason: "Auth.js's JWT strategy keeps no session records." },
+    disable: { window: "sliding", reason: "The jwt callback copies the user once, at sign-in; reads never consult the account." },
+    "password-change": { window: "sliding", reason: "Tokens do not depend on the password." },
+    "role-demotion": {
+      window: "sliding",
+      reason: "The role is copied into the token at sign-in and re-encoded unchanged on every read.",
+    },
+    "name-change": { window: "sliding", reason: "The name is copied into the token at sign-in and re-encoded unchanged on every read." },
+    "stolen-credential": { window: "none", reason: HTTPONLY },
+    ...NO_CROSS_DOMAIN("nextauth"),
+  },
+};
+
 export const VARIANTS: Record<VariantId, VariantInfo> = {
   stateful: {
     ...base("stateful"),
@@ -192,30 +224,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       ...crossDomain("naive"),
     },
   },
-  nextauth: {
-    ...base("nextauth"),
-    pageScriptReads: null,
-    originCheck: true,
-    stores: { check: [], refresh: [], signOut: [] },
-    lookupsPerCheck: 0,
-    expected: {
-      "sign-out": {
-        window: "sliding",
-        reason: "Sign-out clears this browser's cookie; a copy keeps working, and Auth.js re-issues it on every read.",
-      },
-      "sign-out-everywhere": { ...UNSUPPORTED_EVERYWHERE("nextauth", "another device's token"), window: "sliding" },
-      "revoke-device": { window: "sliding", unsupported: "revokeSession", reason: "Auth.js's JWT strategy keeps no session records." },
-      disable: { window: "sliding", reason: "The jwt callback copies the user once, at sign-in; reads never consult the account." },
-      "password-change": { window: "sliding", reason: "Tokens do not depend on the password." },
-      "role-demotion": {
-        window: "sliding",
-        reason: "The role is copied into the token at sign-in and re-encoded unchanged on every read.",
-      },
-      "name-change": { window: "sliding", reason: "The name is copied into the token at sign-in and re-encoded unchanged on every read." },
-      "stolen-credential": { window: "none", reason: HTTPONLY },
-      ...NO_CROSS_DOMAIN("nextauth"),
-    },
-  },
+  nextauth: NEXTAUTH,
 
   "cookie-version": {
     id: "cookie-version",
@@ -391,6 +400,29 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       "The iron-session cookie, with a bounded in-process cache of seals already opened (keyed by the seal's SHA-256, never used past its exp): iron-session's per-unseal key derivation is paid once per seal, not per request.",
     adds: "No lookup: a cache hit replaces iron-session's unseal (key derivation, AES and HMAC) with one SHA-256. Revocation is unchanged: there is none.",
     expected: { ...COOKIE.expected, ...NO_CROSS_DOMAIN("cookie-cache") },
+  },
+  // A switch for speed: Auth.js's sliding session, re-issued only once a token is past half its lifetime.
+  "nextauth-lazy": {
+    ...NEXTAUTH,
+    id: "nextauth-lazy",
+    speedOnly: true,
+    label: "Auth.js, re-issued past half its lifetime",
+    capabilities: {
+      ...NEXTAUTH.capabilities,
+      refresh: "Auth.js re-issues its own cookie when a read finds it past half its lifetime; there is no separate refresh token.",
+    },
+    summary:
+      "Auth.js's JWT strategy, but a read of a token in the first half of its lifetime is answered from the token (Auth.js's decode, then a bounded cache by hash) instead of being re-encrypted and re-set; later reads go through Auth.js and re-issue it.",
+    adds: "No lookup: most reads skip Auth.js's re-encryption and Set-Cookie. The session still slides, by half a lifetime at a time: revocation is unchanged.",
+    expected: {
+      ...Object.fromEntries(
+        Object.entries(NEXTAUTH.expected).map(([scenario, e]) => [
+          scenario,
+          { ...e, reason: e.reason.replace("on every read", "on any read past half its lifetime") },
+        ]),
+      ),
+      ...NO_CROSS_DOMAIN("nextauth-lazy"),
+    } as Record<ScenarioId, Expectation>,
   },
 };
 

@@ -32,6 +32,7 @@ export const SESSION_COOKIES = {
   "cookie-cache": { base: "lab-cookie-cache", securePrefix: "__Host-" },
   // Named for Auth.js through its `cookies.sessionToken.name` option (per scheme).
   "nextauth-refresh": { base: "authjs.nextauth-refresh.session-token", securePrefix: "__Secure-", chunked: true },
+  "nextauth-lazy": { base: "authjs.nextauth-lazy.session-token", securePrefix: "__Secure-", chunked: true },
 } as const satisfies Partial<Record<VariantId, SessionCookieSpec>>;
 
 /**

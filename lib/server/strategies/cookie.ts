@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import {
@@ -16,6 +15,7 @@ import type { SessionVersionStore } from "@/lib/server/stores";
 import type { VariantId } from "@/lib/catalog/variants";
 import { ROLES } from "@/lib/strategies";
 import { statelessCapabilities } from "./capabilities";
+import { createVerifiedCache } from "./verified-cache";
 import {
   NO_SESSION,
   type Clock,
@@ -81,12 +81,12 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
   const schema = versionCheck ? versionedSession : sealedSession;
   // The version each validated session was sealed with, for reissue() (never serialised into the API's session object).
   const sealedVersions = new WeakMap<SessionInfo, number>();
-  const cache = opts.verifiedCache && createSealCache(opts.verifiedCache.maxEntries);
+  const cache = opts.verifiedCache && createVerifiedCache<SealedSession>(opts.verifiedCache.maxEntries);
 
   /** The seal's validated content, or null: from the cache when this seal was opened before. */
   async function open(value: string): Promise<SealedSession | null> {
-    const key = cache && createHash("sha256").update(value).digest("base64url");
-    const cached = key ? cache.get(key) : undefined;
+    const key = cache?.keyOf(value);
+    const cached = key ? cache?.get(key) : undefined;
     if (cached) return cached;
     let data: unknown;
     try {
@@ -97,7 +97,7 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
     }
     const parsed = schema.safeParse(data);
     if (!parsed.success) return null;
-    if (key) cache.set(key, parsed.data);
+    if (key) cache?.set(key, parsed.data);
     return parsed.data;
   }
 
@@ -182,28 +182,5 @@ export function createCookieStrategy(opts: CookieOptions): SessionStrategy {
           },
         }
       : statelessCapabilities(id),
-  };
-}
-
-/**
- * At most `maxEntries` opened seals, the least recently used evicted first
- * (a Map keeps insertion order; a hit moves its entry to the end). Entries
- * past their exp are refused by the caller and evicted as they age out.
- */
-function createSealCache(maxEntries: number) {
-  const entries = new Map<string, SealedSession>();
-  return {
-    get(key: string): SealedSession | undefined {
-      const hit = entries.get(key);
-      if (hit) {
-        entries.delete(key);
-        entries.set(key, hit);
-      }
-      return hit;
-    },
-    set(key: string, value: SealedSession) {
-      entries.set(key, value);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-    },
   };
 }

@@ -15,8 +15,8 @@ export type { SessionStrategy } from "./types";
 
 export type Registry = Record<VariantId, SessionStrategy>;
 
-/** cookie-cache: opened seals kept per process (each well under 1 KB): bounded memory whatever the traffic. */
-const VERIFIED_SEAL_CACHE_ENTRIES = 10_000;
+/** cookie-cache and nextauth-lazy: verified credentials kept per process (each well under 1 KB): bounded memory whatever the traffic. */
+const VERIFIED_CACHE_ENTRIES = 10_000;
 
 /**
  * Every variant under one TTL profile: the four strategies and their
@@ -45,7 +45,7 @@ function build(profile: TtlProfileName): Registry {
       ...cookie,
       id: "cookie-cache",
       cookie: SESSION_COOKIES["cookie-cache"],
-      verifiedCache: { maxEntries: VERIFIED_SEAL_CACHE_ENTRIES },
+      verifiedCache: { maxEntries: VERIFIED_CACHE_ENTRIES },
     }),
     "jwt-denylist": createJwtStrategy({ ...jwt, id: "jwt-denylist", denylist }),
     "jwt-refresh": createJwtStrategy({
@@ -58,6 +58,12 @@ function build(profile: TtlProfileName): Registry {
       id: "nextauth-refresh",
       cookie: SESSION_COOKIES["nextauth-refresh"],
       recheck: sessionVersions,
+    }),
+    "nextauth-lazy": createNextAuthStrategy({
+      ...nextauth,
+      id: "nextauth-lazy",
+      cookie: SESSION_COOKIES["nextauth-lazy"],
+      lazyReissue: { cacheEntries: VERIFIED_CACHE_ENTRIES },
     }),
   };
   for (const id of VARIANT_IDS) if (registry[id].id !== id) throw new Error(`registry: ${id} is served by ${registry[id].id}`);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Auth, raw, skipCSRFCheck, type AuthConfig } from "@auth/core";
+import { decode } from "@auth/core/jwt";
 import { CredentialsSignin } from "@auth/core/errors";
 import Credentials from "@auth/core/providers/credentials";
 import { z } from "zod";
@@ -19,6 +20,7 @@ import type { VariantId } from "@/lib/catalog/variants";
 import { ROLES } from "@/lib/strategies";
 import { loginBody } from "@/lib/validation";
 import { statelessCapabilities } from "./capabilities";
+import { createVerifiedCache } from "./verified-cache";
 import { NO_SESSION, type Credentials as LoginCredentials, type SessionResult, type SessionStrategy } from "./types";
 
 export interface NextAuthOptions {
@@ -44,7 +46,29 @@ export interface NextAuthOptions {
    * re-encodes a token with the reading instance's maxAge, which would lengthen it.
    */
   profileTag?: string;
+  /**
+   * The lazy switch (nextauth-lazy): Auth.js re-encrypts and re-sets its
+   * cookie on every read. With this, a plain read of a token in the first half
+   * of its lifetime is answered from the token itself (Auth.js's own decode(),
+   * then a bounded cache of decoded tokens keyed by their hash, never used past
+   * half the lifetime), and only a read past half of it goes through Auth.js,
+   * which re-issues the token as usual. Anything the fast path cannot answer
+   * (bad, foreign-profile or expiring tokens) also goes through Auth.js.
+   * Exclusive with `recheck`, whose per-read work is in the jwt callback.
+   */
+  lazyReissue?: { cacheEntries: number };
 }
+
+// What the jwt callback puts in the token, read back by the lazy path.
+const lazyClaims = z.object({
+  sub: z.string().min(1),
+  name: z.string(),
+  role: z.enum(ROLES),
+  signedInAt: z.number(),
+  exp: z.number(),
+  lp: z.string().optional(),
+});
+type LazyClaims = z.infer<typeof lazyClaims>;
 
 export const AUTH_BASE_PATH = "/api/auth";
 const AUTH_COOKIE = /^(__Secure-|__Host-)?authjs\./;
@@ -155,6 +179,8 @@ export function createNextAuthConfig(opts: NextAuthOptions, adoptionNonce = rand
 
 export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy & { config: AuthConfig } {
   const id = opts.id ?? "nextauth";
+  if (opts.lazyReissue && opts.recheck) throw new Error(`${id}: lazyReissue and recheck cannot be combined`);
+  const lazyCache = opts.lazyReissue && createVerifiedCache<LazyClaims>(opts.lazyReissue.cacheEntries);
   const adoptionNonce = randomBytes(16).toString("hex");
   const config = createNextAuthConfig(opts, adoptionNonce);
   const cookieSpec = opts.cookie ?? SESSION_COOKIES.nextauth;
@@ -299,6 +325,20 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
       if (value.length > MAX_COOKIE_VALUE_BYTES) return NO_SESSION;
       bytes += cookiePairBytes(n, value);
     }
+    if (lazyCache && !init) {
+      const fresh = await readFreshToken(ctx, parts);
+      if (fresh)
+        return {
+          session: {
+            strategy: id,
+            id: null,
+            issuedAt: new Date(fresh.signedInAt * 1000),
+            expiresAt: new Date(fresh.exp * 1000),
+            credentialBytes: bytes,
+          },
+          user: { id: fresh.sub, name: fresh.name, role: fresh.role },
+        };
+    }
     try {
       // Forward only the re-issued session token, not Auth.js's callback-url bookkeeping.
       const response = await callAuth(ctx, "session", init, isSessionCookie(ctx));
@@ -307,6 +347,45 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
       return NO_SESSION;
     }
   }
+
+  /**
+   * nextauth-lazy: the token's claims when it can be served as it is (in the
+   * first half of its lifetime, of this instance's profile); null sends the
+   * read through Auth.js.
+   */
+  async function readFreshToken(ctx: CredentialContext, parts: string[]): Promise<LazyClaims | null> {
+    const { name } = sessionCookie(ctx);
+    const token = joinTokenChunks(name, parts, (n) => ctx.cookie(n));
+    if (!token) return null;
+    const key = lazyCache!.keyOf(token);
+    let claims = lazyCache!.get(key);
+    if (!claims) {
+      try {
+        const parsed = lazyClaims.safeParse(await decode({ token, secret: opts.secret, salt: name }));
+        if (!parsed.success) return null;
+        claims = parsed.data;
+      } catch {
+        return null;
+      }
+      lazyCache!.set(key, claims);
+    }
+    if (claims.lp !== undefined && claims.lp !== opts.profileTag) return null;
+    // Auth.js reads Date.now() itself; so does this, for the same token.
+    const remainingMs = claims.exp * 1000 - Date.now();
+    return remainingMs > (opts.ttlSeconds * 1000) / 2 ? claims : null;
+  }
+}
+
+/** The token in one cookie `name`, or in Auth.js's chunks `name.0`, `name.1`, … (all present, in order); null otherwise. */
+function joinTokenChunks(name: string, parts: string[], read: (name: string) => string | undefined): string | null {
+  if (parts.length === 1 && parts[0] === name) return read(name) ?? null;
+  const values: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const value = read(`${name}.${i}`);
+    if (value === undefined) return null;
+    values.push(value);
+  }
+  return values.join("");
 }
 
 function withOnlyCookie(ctx: CredentialContext, name: string, value: string): CredentialContext {
