@@ -27,6 +27,10 @@ let pageRun: RunResult;
 test("the page runs the matrix cell by cell, and its key cells agree with the catalog", async ({ page, request }) => {
   test.setTimeout(150_000);
   await page.goto("/compare");
+  // The latest npm run bench sits next to the matrix: its figures, or how to get them (bench-results/ is machine-local).
+  const bench = page.getByTestId("bench-panel");
+  await expect(bench.getByRole("heading", { name: "What a check costs under load" })).toBeVisible();
+  await expect(bench.getByTestId("bench-none").or(bench.getByTestId("bench-summary"))).toBeVisible();
   await page.getByRole("button", { name: "Run", exact: true }).click();
   // Progress streams in while the run goes: a cell finishes long before the run does.
   await expect(page.getByTestId(cell("stateful", "sign-out"))).toHaveAttribute("data-state", "done", { timeout: 30_000 });

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
+import { BenchPanel } from "@/components/compare/BenchPanel";
 import { CompareLab } from "@/components/compare/CompareLab";
+import { loadLatestBench } from "@/lib/server/bench-results";
 import { loadEnv } from "@/lib/server/env";
 
 export const metadata: Metadata = {
@@ -13,5 +15,6 @@ export const dynamic = "force-dynamic";
 export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { run } = await searchParams;
   const runId = typeof run === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(run) ? run : null;
-  return <CompareLab enabled={loadEnv().compareEnabled} initialRunId={runId} />;
+  // The latest npm run bench, read per request: flagged when measured on another machine or build.
+  return <CompareLab enabled={loadEnv().compareEnabled} initialRunId={runId} benchPanel={<BenchPanel bench={loadLatestBench()} />} />;
 }

@@ -51,7 +51,16 @@ interface Progress {
  * what to pick and one timeline per scenario. Past runs reopen from the
  * history (?run=<id>).
  */
-export function CompareLab({ enabled, initialRunId }: { enabled: boolean; initialRunId: string | null }) {
+export function CompareLab({
+  enabled,
+  initialRunId,
+  benchPanel,
+}: {
+  enabled: boolean;
+  initialRunId: string | null;
+  /** The latest npm run bench, rendered by the server (BenchPanel), shown after this run's own costs. */
+  benchPanel?: React.ReactNode;
+}) {
   const [variants, setVariants] = useState<VariantId[]>([...VARIANT_IDS]);
   const [scenarios, setScenarios] = useState<ScenarioId[]>([...SCENARIO_IDS]);
   const [probes, setProbes] = useState<ProbeId[]>([...PROBE_IDS]);
@@ -319,6 +328,7 @@ export function CompareLab({ enabled, initialRunId }: { enabled: boolean; initia
       )}
 
       {result && result.costs.length > 0 && <CostPanel result={result} />}
+      {benchPanel}
       {result && <Findings result={result} />}
       {result && (
         <section className="stack" aria-labelledby="rows-title">

@@ -1,0 +1,124 @@
+import type { BenchReport, LatestBench } from "@/lib/server/bench-results";
+
+// The latest `npm run bench` (scripts/bench/run.ts) next to the matrix: what
+// a check costs in process and under load, against its library floor and the
+// same route without a credential. A server component: the page reads the
+// file per request (lib/server/bench-results.ts) and passes what it found.
+
+const TARGET_RATIO = 0.85;
+const us = (v: number) => (v >= 100 ? Math.round(v).toLocaleString("en") : v.toFixed(1));
+const pct = (r: number) => `${Math.round(r * 100)}%`;
+
+export function BenchPanel({ bench }: { bench: LatestBench }) {
+  return (
+    <section className="card stack" aria-labelledby="bench-title" data-testid="bench-panel">
+      <h2 id="bench-title">What a check costs under load</h2>
+      {bench.state === "none" && (
+        <p className="muted" style={{ margin: 0 }} data-testid="bench-none">
+          No benchmark run yet: <code>npm run bench</code> (after <code>npm run build</code>) measures every variant on this machine, and
+          the results appear here.
+        </p>
+      )}
+      {bench.state === "unreadable" && (
+        <p className="alert" style={{ margin: 0 }}>
+          The latest benchmark result cannot be shown: {bench.reason}. Run <code>npm run bench</code> again.
+        </p>
+      )}
+      {bench.state === "ok" && <BenchResult report={bench.report} sameMachine={bench.sameMachine} sameBuild={bench.sameBuild} />}
+    </section>
+  );
+}
+
+function BenchResult({ report: r, sameMachine, sameBuild }: { report: BenchReport; sameMachine: boolean; sameBuild: boolean }) {
+  const floor = (id: string) => r.inProcess.floors[id]?.medianUs;
+  const byVariant = new Map(r.inProcess.variants.map((v) => [v.variant, v]));
+  const worst = r.http.rows.reduce((a, b) => (b.ratio < a.ratio ? b : a), r.http.rows[0]!);
+  return (
+    <>
+      <p className="muted" style={{ margin: 0 }} data-testid="bench-when">
+        <code>npm run bench{r.mode === "quick" ? " -- --quick" : ""}</code> of{" "}
+        <time dateTime={r.measuredAt}>{new Date(r.measuredAt).toUTCString()}</time>: {r.machine.cores} cores ({r.machine.cpuModel}), Node{" "}
+        {r.machine.node}, {r.database === "sqlite" ? "SQLite" : "PostgreSQL"}, load average {r.machine.loadAverage.start} →{" "}
+        {r.machine.loadAverage.end}; {r.http.pinning}. Commit <code>{r.build.commit?.slice(0, 12) ?? "unknown"}</code>.
+      </p>
+      {(!sameMachine || !sameBuild) && (
+        <p className="alert" style={{ margin: 0 }} data-testid="bench-elsewhere">
+          {!sameMachine && "Measured on another machine than the one serving this page. "}
+          {!sameBuild && `Measured against another build (${r.build.id}) than the one serving this page. `}
+          Its figures say little about this server: run <code>npm run bench</code> here.
+        </p>
+      )}
+      <div className="table-scroll">
+        <table className="matrix">
+          <caption className="muted" style={{ textAlign: "left" }}>
+            In process: {r.counts.iterations} sequential checks per variant (µs). Under load: <code>GET /api/&#123;v&#125;/check</code> with
+            autocannon ({r.http.connections} connections, {r.http.rounds} × {r.http.durationSeconds} s per path, median round) signed in,
+            against the same route without a credential (401).
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">variant</th>
+              <th scope="col">check median / p99, µs</th>
+              <th scope="col">library floor, µs</th>
+              <th scope="col">× floor</th>
+              <th scope="col">req/s signed in / without</th>
+              <th scope="col">protected ÷ baseline</th>
+              <th scope="col">check in the server (Server-Timing), µs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.http.rows.map((h) => {
+              const ip = byVariant.get(h.variant);
+              return (
+                <tr key={h.variant} data-testid={`bench-${h.variant}`}>
+                  <th scope="row">
+                    <code>{h.variant}</code>
+                  </th>
+                  <td>{ip ? `${us(ip.check.medianUs)} / ${us(ip.check.p99Us)}` : "–"}</td>
+                  <td>{ip ? `${us(ip.floorUs)} (${ip.floorChain.join(" + ")})` : "–"}</td>
+                  <td>{ip ? ip.ratioToFloor.toFixed(2) : "–"}</td>
+                  <td>
+                    {Math.round(h.protected.reqPerSec)} / {Math.round(h.baseline.reqPerSec)}
+                  </td>
+                  <td className={h.ratio < TARGET_RATIO ? "alert" : undefined}>{pct(h.ratio)}</td>
+                  <td>{us(h.serverCheck.medianUs)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p style={{ margin: 0 }} data-testid="bench-summary">
+        <strong>
+          protected/baseline: min {pct(worst.ratio)} ({worst.variant})
+        </strong>{" "}
+        (goal ≥ {pct(TARGET_RATIO)}). Server memory {r.http.rssMb.peak} MB at peak under this load ({r.http.rssMb.idle} MB idle; goal &lt;
+        300 MB). A full comparison matrix{r.http.matrix.args.length ? ` (${r.http.matrix.args.join(" ")})` : ""}: {r.http.matrix.cells}{" "}
+        cells in {r.http.matrix.wallSeconds.toFixed(1)} s (goal &lt; 30 s).
+      </p>
+      <h3>Costs the libraries impose, measured in this run</h3>
+      <ul className="stack" style={{ margin: 0 }}>
+        <li>
+          <strong>iron-session</strong> derives its keys (PBKDF2) on every unseal, by design: {us(floor("iron-unseal") ?? 0)} µs per unseal
+          against {us(floor("hmac-sha256") ?? 0)} µs for an HMAC of the same size. <code>cookie-cache</code> pays it once per seal (a
+          bounded cache by the seal&apos;s hash, never past its exp).
+        </li>
+        <li>
+          <strong>Auth.js</strong> derives its key (HKDF) and decrypts on every read ({us(floor("authjs-decode") ?? 0)} µs for its{" "}
+          <code>decode()</code> alone), then re-encrypts the token and re-sets the cookie, also on every read. <code>nextauth-lazy</code>{" "}
+          re-issues only past half the lifetime and decodes a token once.
+        </li>
+        <li>
+          <strong>Prisma</strong>: one indexed lookup costs {us(floor("prisma-lookup") ?? 0)} µs through <code>$queryRaw</code> and{" "}
+          {us(floor("driver-lookup") ?? 0)} µs through the raw driver with a statement prepared once. The session checks read through the
+          driver adapter Prisma connected, skipping its query engine; what is left is the adapter preparing the statement and converting
+          every row on each call (it keeps no statement cache).
+        </li>
+        <li>
+          <strong>jose</strong> verifies an HS256 JWT in {us(floor("jose-verify") ?? 0)} µs with a key imported once: the floor of the{" "}
+          <code>jwt</code> variants.
+        </li>
+      </ul>
+    </>
+  );
+}
