@@ -6,7 +6,8 @@
 // generator to core 1. Also: the server's RSS under load, the check time the
 // server reports in Server-Timing, and the wall time of a full comparison matrix.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseServerTiming } from "@/lib/catalog/server-timing";
@@ -191,6 +192,33 @@ async function serverReportedCheck(
   return { check: distribution(durations), lookups: median(lookups) };
 }
 
+/**
+ * The wall time of `npm run compare` against the bench server, pinned like
+ * the load generator. Its JSON goes to a file: a pipe may lose the end of a
+ * large output when the CLI exits.
+ */
+function runMatrix(pin: boolean, base: string, args: string[]): HttpResult["matrix"] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "session-lab-bench-"));
+  const out = path.join(dir, "matrix.json");
+  const fd = openSync(out, "w");
+  try {
+    const [command, argv] = pinned(pin, 1, process.execPath, [TSX_BIN, "scripts/compare.ts", base, "--json", "--quiet", ...args]);
+    const started = performance.now();
+    const run = spawnSync(command, argv, { stdio: ["ignore", fd, "pipe"], encoding: "utf8" });
+    const wallSeconds = (performance.now() - started) / 1000;
+    let cells = 0;
+    try {
+      cells = ((JSON.parse(readFileSync(out, "utf8")) as { cells?: unknown[] }).cells ?? []).length;
+    } catch {
+      console.error(`\nThe comparison matrix produced no result (exit ${run.status}): ${run.stderr?.slice(-500) ?? ""}`);
+    }
+    return { wallSeconds, exitCode: run.status, cells, args };
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function medianRun(runs: LoadRun[]): LoadRun {
   return [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!;
 }
@@ -198,7 +226,7 @@ function medianRun(runs: LoadRun[]): LoadRun {
 export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
   const progress = opts.onProgress ?? (() => {});
   const base = `http://127.0.0.1:${opts.port}`;
-  const pin = tasksetAvailable() && (await import("node:os")).cpus().length >= 2;
+  const pin = tasksetAvailable() && os.cpus().length >= 2;
   const pinning = pin
     ? "server pinned to core 0, load generator and matrix CLI to core 1 (taskset)"
     : "not pinned (taskset or a second core is missing): server and generator share the cores";
@@ -257,23 +285,7 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
       });
     }
     progress("comparison matrix");
-    const [mCommand, mArgs] = pinned(pin, 1, process.execPath, [
-      TSX_BIN,
-      "scripts/compare.ts",
-      base,
-      "--json",
-      "--quiet",
-      ...opts.matrixArgs,
-    ]);
-    const started = performance.now();
-    const matrix = spawnSync(mCommand, mArgs, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    const wallSeconds = (performance.now() - started) / 1000;
-    let cells = 0;
-    try {
-      cells = ((JSON.parse(matrix.stdout) as { cells?: unknown[] }).cells ?? []).length;
-    } catch {
-      throw new Error(`the comparison matrix produced no result (exit ${matrix.status}): ${matrix.stderr.slice(-500)}`);
-    }
+    const matrix = runMatrix(pin, base, opts.matrixArgs);
     return {
       pinned: pin,
       pinning,
@@ -282,7 +294,7 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
       rounds: opts.rounds,
       rows,
       rssMb: { peak: peakRss, idle: idleRss },
-      matrix: { wallSeconds, exitCode: matrix.status, cells, args: opts.matrixArgs },
+      matrix,
     };
   } finally {
     clearInterval(sampler);
