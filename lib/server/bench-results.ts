@@ -60,6 +60,7 @@ export const benchReportSchema = z.object({
         ratio: z.number(),
         serverCheck: distribution,
         lookups: z.number(),
+        rssPeakMb: z.number(),
       }),
     ),
     rssMb: z.object({ peak: z.number(), idle: z.number() }),

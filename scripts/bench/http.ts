@@ -41,12 +41,14 @@ export interface ThroughputRow {
   variant: VariantId;
   protected: LoadRun;
   baseline: LoadRun;
-  /** protected ÷ baseline req/s (median rounds). */
+  /** protected ÷ baseline req/s: the median of the paired rounds' ratios. */
   ratio: number;
   /** The check's own time as the server reports it (Server-Timing `session`), µs. */
   serverCheck: Distribution;
   /** Store lookups per check, from Server-Timing. */
   lookups: number;
+  /** The server's peak RSS while this variant was under load, MB. */
+  rssPeakMb: number;
 }
 
 export interface HttpResult {
@@ -230,7 +232,10 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
   const pinning = pin
     ? "server pinned to core 0, load generator and matrix CLI to core 1 (taskset)"
     : "not pinned (taskset or a second core is missing): server and generator share the cores";
-  const [command, argv] = pinned(pin, 0, process.execPath, [NEXT_BIN, "start", "-p", String(opts.port), "-H", "127.0.0.1"]);
+  // The server's V8 flags as `npm start` sets them (its heap limit bounds the memory it grows to under load).
+  const startScript = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.start ?? "";
+  const v8Flags = startScript.match(/--max-old-space-size=\d+/g) ?? [];
+  const [command, argv] = pinned(pin, 0, process.execPath, [...v8Flags, NEXT_BIN, "start", "-p", String(opts.port), "-H", "127.0.0.1"]);
   const server = spawn(command, argv, {
     env: {
       ...process.env,
@@ -253,7 +258,12 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
   };
   process.on("exit", stop);
   let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssMb(server.pid!))), 200);
+  let variantPeakRss = 0;
+  const sampler = setInterval(() => {
+    const rss = treeRssMb(server.pid!);
+    peakRss = Math.max(peakRss, rss);
+    variantPeakRss = Math.max(variantPeakRss, rss);
+  }, 200);
   try {
     await waitForServer(base, server);
     const idleRss = treeRssMb(server.pid!);
@@ -261,16 +271,25 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
     for (const variant of VARIANT_IDS) {
       const url = `${base}/api/${variant}/check`;
       progress(`throughput: ${variant} (warm-up)`);
+      variantPeakRss = 0;
       const warmHeader = await signIn(base, variant);
       await autocannon(pin, url, { ...opts, durationSeconds: 1 }, warmHeader, "2xx");
       await autocannon(pin, url, { ...opts, durationSeconds: 1 }, null, "401");
       const protectedRuns: LoadRun[] = [];
       const baselineRuns: LoadRun[] = [];
-      // Alternate the two paths, so drift in the machine's load hits both alike.
+      // Paired rounds, back to back and in alternating order, so drift in the machine's load (other work on
+      // a shared machine) hits both paths alike; the ratio is the median of the rounds' own ratios.
+      const ratios: number[] = [];
       for (let round = 0; round < opts.rounds; round++) {
         progress(`throughput: ${variant} round ${round + 1}/${opts.rounds}`);
-        baselineRuns.push(await autocannon(pin, url, opts, null, "401"));
-        protectedRuns.push(await autocannon(pin, url, opts, await signIn(base, variant), "2xx"));
+        const header = await signIn(base, variant);
+        const runBaseline = () => autocannon(pin, url, opts, null, "401");
+        const runProtected = () => autocannon(pin, url, opts, header, "2xx");
+        const [b, p] = round % 2 === 0 ? [await runBaseline(), await runProtected()] : [undefined, await runProtected()];
+        const baselineRun = b ?? (await runBaseline());
+        baselineRuns.push(baselineRun);
+        protectedRuns.push(p);
+        ratios.push(p.reqPerSec / baselineRun.reqPerSec);
       }
       const reported = await serverReportedCheck(url, await signIn(base, variant), opts.timingSamples);
       const p = medianRun(protectedRuns);
@@ -279,9 +298,10 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
         variant,
         protected: p,
         baseline: b,
-        ratio: p.reqPerSec / b.reqPerSec,
+        ratio: median(ratios),
         serverCheck: reported.check,
         lookups: reported.lookups,
+        rssPeakMb: variantPeakRss,
       });
     }
     progress("comparison matrix");

@@ -24,8 +24,8 @@ const argv = process.argv.slice(2);
 if (argv.includes("-h") || argv.includes("--help")) {
   console.log(`Usage: npm run bench [-- --quick | --smoke]
 
-  (default)  3000 checks per variant, 3 rounds of 5 s per path, the full matrix (about 6 min on 2 cores)
-  --quick    1000 checks, 2 rounds of 2 s, the full matrix
+  (default)  3000 checks per variant, 5 paired rounds of 3 s per path, the full matrix (about 7 min on 2 cores)
+  --quick    1000 checks, 3 paired rounds of 2 s, the full matrix
   --smoke    tiny counts and a one-cell matrix: checks that every row is measured (npm test runs it)
 
 Environment: BENCH_ITERATIONS, BENCH_ROUNDS, BENCH_DURATION (s), BENCH_CONNECTIONS, BENCH_PORT (default 3200),
@@ -39,8 +39,8 @@ if (unknown.length > 0) {
 }
 const mode: Mode = argv.includes("--smoke") ? "smoke" : argv.includes("--quick") ? "quick" : "full";
 const PRESETS = {
-  full: { iterations: 3000, rounds: 3, duration: 5 },
-  quick: { iterations: 1000, rounds: 2, duration: 2 },
+  full: { iterations: 3000, rounds: 5, duration: 3 },
+  quick: { iterations: 1000, rounds: 3, duration: 2 },
   smoke: { iterations: 50, rounds: 1, duration: 1 },
 } as const;
 const num = (name: string, fallback: number) => {
@@ -140,6 +140,7 @@ console.table(
     "check in server µs (Server-Timing median)": us(r.serverCheck.medianUs),
     "in process µs": us(inProcess.variants.find((v) => v.variant === r.variant)!.check.medianUs),
     lookups: r.lookups,
+    "RSS peak MB": r.rssPeakMb,
   })),
 );
 console.log(`3. Server RSS: ${http.rssMb.idle} MB idle, ${http.rssMb.peak} MB peak under load (target < 300 MB)`);

@@ -37,7 +37,7 @@ function report(overrides: { fingerprint?: string; buildId?: string } = {}): Ben
       connections: 20,
       durationSeconds: 5,
       rounds: 3,
-      rows: [{ variant: "jwt", protected: run, baseline: run, ratio: 1, serverCheck: dist, lookups: 0 }],
+      rows: [{ variant: "jwt", protected: run, baseline: run, ratio: 1, serverCheck: dist, lookups: 0, rssPeakMb: 200 }],
       rssMb: { peak: 200, idle: 150 },
       matrix: { wallSeconds: 20, exitCode: 0, cells: 100, args: [] },
     },
