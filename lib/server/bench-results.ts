@@ -13,7 +13,13 @@ export const BENCH_RESULTS_DIR = "bench-results";
 export const LATEST_BENCH_FILE = path.join(BENCH_RESULTS_DIR, "latest.json");
 
 const distribution = z.object({ medianUs: z.number(), p99Us: z.number(), samples: z.number() });
-const loadRun = z.object({ reqPerSec: z.number(), requests: z.number(), latencyP50Ms: z.number(), latencyP99Ms: z.number() });
+const loadRun = z.object({
+  reqPerSec: z.number(),
+  reqPerCpuSecond: z.number(),
+  requests: z.number(),
+  latencyP50Ms: z.number(),
+  latencyP99Ms: z.number(),
+});
 
 export const benchReportSchema = z.object({
   version: z.literal(1),
@@ -58,6 +64,7 @@ export const benchReportSchema = z.object({
         protected: loadRun,
         baseline: loadRun,
         ratio: z.number(),
+        wallRatio: z.number(),
         serverCheck: distribution,
         lookups: z.number(),
         rssPeakMb: z.number(),

@@ -31,7 +31,14 @@ export interface HttpOptions {
 }
 
 export interface LoadRun {
+  /** Wall-clock throughput: what the load generator saw. */
   reqPerSec: number;
+  /**
+   * Requests per second of CPU time the server process used (all its threads):
+   * the throughput it sustains on a core of its own. Other work on a shared
+   * machine slows the wall clock, much less this.
+   */
+  reqPerCpuSecond: number;
   requests: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -41,8 +48,10 @@ export interface ThroughputRow {
   variant: VariantId;
   protected: LoadRun;
   baseline: LoadRun;
-  /** protected ÷ baseline req/s: the median of the paired rounds' ratios. */
+  /** protected ÷ baseline, requests per server CPU second: the median of the paired rounds' ratios. */
   ratio: number;
+  /** The same from wall-clock req/s (more exposed to other work on the machine). */
+  wallRatio: number;
   /** The check's own time as the server reports it (Server-Timing `session`), µs. */
   serverCheck: Distribution;
   /** Store lookups per check, from Server-Timing. */
@@ -145,7 +154,17 @@ interface AutocannonJson {
 }
 
 /** One autocannon run in its own process; every answer must have the expected class (2xx signed in, 401 without). */
+/** CPU time a process (all its threads) has used so far, seconds (Linux /proc; clock ticks of 1/CLK_TCK s). */
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim()) || 100;
+function cpuSeconds(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
 function autocannon(
+  serverPid: number,
   pin: boolean,
   url: string,
   opts: HttpOptions,
@@ -157,6 +176,7 @@ function autocannon(
   args.push(url);
   const [command, argv] = pinned(pin, 1, process.execPath, args);
   return new Promise((resolve, reject) => {
+    const cpuBefore = cpuSeconds(serverPid);
     const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
@@ -170,7 +190,14 @@ function autocannon(
         return reject(
           new Error(`${url}: expected ${expect} only, got ${r["2xx"]} 2xx, ${r.non2xx} other, ${r.errors} errors, ${r.timeouts} timeouts`),
         );
-      resolve({ reqPerSec: r.requests.average, requests: r.requests.total, latencyP50Ms: r.latency.p50, latencyP99Ms: r.latency.p99 });
+      const cpu = cpuSeconds(serverPid) - cpuBefore;
+      resolve({
+        reqPerSec: r.requests.average,
+        reqPerCpuSecond: cpu > 0 ? r.requests.total / cpu : Number.NaN,
+        requests: r.requests.total,
+        latencyP50Ms: r.latency.p50,
+        latencyP99Ms: r.latency.p99,
+      });
     });
   });
 }
@@ -273,23 +300,25 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
       progress(`throughput: ${variant} (warm-up)`);
       variantPeakRss = 0;
       const warmHeader = await signIn(base, variant);
-      await autocannon(pin, url, { ...opts, durationSeconds: 1 }, warmHeader, "2xx");
-      await autocannon(pin, url, { ...opts, durationSeconds: 1 }, null, "401");
+      await autocannon(server.pid!, pin, url, { ...opts, durationSeconds: 1 }, warmHeader, "2xx");
+      await autocannon(server.pid!, pin, url, { ...opts, durationSeconds: 1 }, null, "401");
       const protectedRuns: LoadRun[] = [];
       const baselineRuns: LoadRun[] = [];
       // Paired rounds, back to back and in alternating order, so drift in the machine's load (other work on
       // a shared machine) hits both paths alike; the ratio is the median of the rounds' own ratios.
       const ratios: number[] = [];
+      const wallRatios: number[] = [];
       for (let round = 0; round < opts.rounds; round++) {
         progress(`throughput: ${variant} round ${round + 1}/${opts.rounds}`);
         const header = await signIn(base, variant);
-        const runBaseline = () => autocannon(pin, url, opts, null, "401");
-        const runProtected = () => autocannon(pin, url, opts, header, "2xx");
+        const runBaseline = () => autocannon(server.pid!, pin, url, opts, null, "401");
+        const runProtected = () => autocannon(server.pid!, pin, url, opts, header, "2xx");
         const [b, p] = round % 2 === 0 ? [await runBaseline(), await runProtected()] : [undefined, await runProtected()];
         const baselineRun = b ?? (await runBaseline());
         baselineRuns.push(baselineRun);
         protectedRuns.push(p);
-        ratios.push(p.reqPerSec / baselineRun.reqPerSec);
+        ratios.push(p.reqPerCpuSecond / baselineRun.reqPerCpuSecond);
+        wallRatios.push(p.reqPerSec / baselineRun.reqPerSec);
       }
       const reported = await serverReportedCheck(url, await signIn(base, variant), opts.timingSamples);
       const p = medianRun(protectedRuns);
@@ -299,6 +328,7 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
         protected: p,
         baseline: b,
         ratio: median(ratios),
+        wallRatio: median(wallRatios),
         serverCheck: reported.check,
         lookups: reported.lookups,
         rssPeakMb: variantPeakRss,

@@ -128,14 +128,16 @@ clearProgress();
 const loadAfter = loadAverage();
 
 console.log(
-  `\n2. GET /api/{v}/check: signed in vs. the same route without a credential (401), autocannon -c ${connections}, ${rounds} × ${duration} s per path, median round; ${http.pinning}`,
+  `\n2. GET /api/{v}/check: signed in vs. the same route without a credential (401), autocannon -c ${connections}, ${rounds} paired rounds × ${duration} s per path; ${http.pinning}.` +
+    `\n   protected/baseline is the median of the rounds' ratios of requests per second of the server's CPU time (its throughput on a core of its own); the wall-clock ratio is shown beside it.`,
 );
 console.table(
   http.rows.map((r) => ({
     variant: r.variant,
-    "req/s signed in": Math.round(r.protected.reqPerSec),
-    "req/s baseline": Math.round(r.baseline.reqPerSec),
+    "req/s signed in / baseline": `${Math.round(r.protected.reqPerSec)} / ${Math.round(r.baseline.reqPerSec)}`,
+    "req per server CPU-s signed in / baseline": `${Math.round(r.protected.reqPerCpuSecond)} / ${Math.round(r.baseline.reqPerCpuSecond)}`,
     "protected/baseline": pct(r.ratio),
+    "(wall clock)": pct(r.wallRatio),
     "p99 ms signed in": r.protected.latencyP99Ms,
     "check in server µs (Server-Timing median)": us(r.serverCheck.medianUs),
     "in process µs": us(inProcess.variants.find((v) => v.variant === r.variant)!.check.medianUs),
@@ -172,7 +174,7 @@ for (const id of VARIANT_IDS) {
   const ip = inProcess.variants.find((r) => r.variant === id);
   if (!ip || !finite(ip.check.medianUs) || !finite(ip.floorUs)) problems.push(`${id}: no in-process figure`);
   const h = http.rows.find((r) => r.variant === id);
-  if (!h || !finite(h.protected.reqPerSec) || !finite(h.baseline.reqPerSec) || !finite(h.serverCheck.medianUs))
+  if (!h || ![h.protected.reqPerSec, h.baseline.reqPerSec, h.ratio, h.serverCheck.medianUs].every(finite))
     problems.push(`${id}: no throughput figure`);
 }
 for (const [id, d] of Object.entries(inProcess.floors)) if (!finite(d.medianUs)) problems.push(`floor ${id}: not measured`);

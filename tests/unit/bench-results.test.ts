@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LATEST_BENCH_FILE, loadLatestBench, machineFingerprint, type BenchReport } from "@/lib/server/bench-results";
 
 const dist = { medianUs: 10, p99Us: 20, samples: 100 };
-const run = { reqPerSec: 900, requests: 9000, latencyP50Ms: 20, latencyP99Ms: 40 };
+const run = { reqPerSec: 900, reqPerCpuSecond: 1000, requests: 9000, latencyP50Ms: 20, latencyP99Ms: 40 };
 
 function report(overrides: { fingerprint?: string; buildId?: string } = {}): BenchReport {
   return {
@@ -37,7 +37,7 @@ function report(overrides: { fingerprint?: string; buildId?: string } = {}): Ben
       connections: 20,
       durationSeconds: 5,
       rounds: 3,
-      rows: [{ variant: "jwt", protected: run, baseline: run, ratio: 1, serverCheck: dist, lookups: 0, rssPeakMb: 200 }],
+      rows: [{ variant: "jwt", protected: run, baseline: run, ratio: 1, wallRatio: 1, serverCheck: dist, lookups: 0, rssPeakMb: 200 }],
       rssMb: { peak: 200, idle: 150 },
       matrix: { wallSeconds: 20, exitCode: 0, cells: 100, args: [] },
     },
