@@ -1,6 +1,7 @@
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { ERROR_STATUS, type ErrorCode } from "../lib/api-errors";
 import type { RunEvent } from "../lib/compare/types";
+import { VARIANT_IDS } from "../lib/catalog/variants";
 import { DEMO_PASSWORD, expect, test } from "./fixtures";
 
 // The comparison lab's endpoints under hostile input and across scopes:
@@ -243,7 +244,7 @@ test.describe("live split-screen", () => {
         ]),
       ) as Record<string, { accepted: boolean; session: { role: string } | null }>;
     const before = await panes();
-    expect(Object.keys(before)).toHaveLength(8);
+    expect(Object.keys(before).sort()).toEqual([...VARIANT_IDS].sort());
     for (const p of Object.values(before)) expect(p).toMatchObject({ accepted: true, session: { role: "admin" } });
 
     expect((await act("demote")).status()).toBe(200);

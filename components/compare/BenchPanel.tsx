@@ -20,7 +20,7 @@ export function BenchPanel({ bench }: { bench: LatestBench }) {
         </p>
       )}
       {bench.state === "unreadable" && (
-        <p className="alert" style={{ margin: 0 }}>
+        <p className="alert" style={{ margin: 0 }} data-testid="bench-unreadable">
           The latest benchmark result cannot be shown: {bench.reason}. Run <code>npm run bench</code> again.
         </p>
       )}
