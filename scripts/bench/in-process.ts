@@ -72,7 +72,7 @@ async function signedInContext(strategy: SessionStrategy): Promise<ReturnType<ty
 // The stateful check's query (lib/server/data/sessions.ts): an indexed lookup of the session joined with its user.
 const LOOKUP_SQL = `SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."absoluteExpiresAt",
        u."id" AS "userId", u."name", u."role", u."disabled"
-FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."tokenHash" = `;
+FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."sessionVersion" = u."sessionVersion" AND s."tokenHash" = `;
 
 /** The raw driver's lookup, prepared once: SQLite through better-sqlite3, PostgreSQL through pg with a named statement. */
 async function rawDriverLookup(databaseUrl: string): Promise<{ lookup: (hash: string) => Promise<unknown>; close: () => Promise<void> }> {
