@@ -51,6 +51,11 @@ const schema = z.object({
    * so they are on in the demo and in development, and in production only with "1".
    */
   SESSION_LAB_COMPARE: z.enum(["0", "1"]).optional(),
+  /**
+   * The attack lab's deliberately vulnerable pages (/lab/vulnerable/…, docs/security.md): on in the demo and
+   * in development, and in production only with "1". They live on their own paths and weaken no real route.
+   */
+  SESSION_LAB_VULNERABLE_PAGES: z.enum(["0", "1"]).optional(),
   /** Where a page run reaches this server itself (default http://127.0.0.1:$PORT). */
   COMPARE_SELF_URL: z
     .string()
@@ -78,6 +83,8 @@ export type Env = Omit<z.infer<typeof schema>, SecretName | "HANDOFF_ORIGIN_A" |
     demo: boolean;
     /** Comparison runs may be started here (SESSION_LAB_COMPARE, else on in the demo and in development). */
     compareEnabled: boolean;
+    /** The lab's deliberately vulnerable pages are served (SESSION_LAB_VULNERABLE_PAGES, else on in the demo and in development). */
+    vulnerablePagesEnabled: boolean;
     /** The handoff's origins, defaults applied: A (signs in, mints) and B (the partner app). */
     HANDOFF_ORIGIN_A: string;
     HANDOFF_ORIGIN_B: string;
@@ -85,6 +92,8 @@ export type Env = Omit<z.infer<typeof schema>, SecretName | "HANDOFF_ORIGIN_A" |
     seedPassword: string | null;
     /** IRON_SESSION_PASSWORD as iron-session takes it: one password, or a rotation map `{"2": newest, "1": older}`. */
     ironPassword: string | Record<string, string>;
+    /** JWT_SECRET as the jwt strategy takes it: one secret, or a rotation map by kid `{"2": newest, "1": older}`. */
+    jwtSecret: string | Record<string, string>;
   };
 
 /** Why DEMO_PASSWORD is too weak to seed accounts with outside the demo, or null. */
@@ -237,14 +246,15 @@ export function parseEnv(source: Record<string, string | undefined>, options: { 
   const problems: string[] = [];
   for (const name of SECRET_NAMES) {
     const value = values[name];
-    const weakness = name === "IRON_SESSION_PASSWORD" && value ? ironWeakness(value) : secretWeakness(value);
+    // Both may be rotation maps `{"2": newest, "1": older}`: each listed secret is checked.
+    const weakness = (name === "IRON_SESSION_PASSWORD" || name === "JWT_SECRET") && value ? ironWeakness(value) : secretWeakness(value);
     if (!weakness) secrets[name] = value!;
     else if (demo && !value)
       secrets[name] = (generated ??= loadOrCreateDemoSecrets(options.secretsFile ?? path.join(process.cwd(), DEFAULT_SECRETS_FILE)))[name];
     else problems.push(`  ${name} ${weakness}`);
   }
   // Key separation: a handoff key equal to a session key would let one kind of token be forged as the other.
-  const sessionSecrets = [secrets.JWT_SECRET, secrets.AUTH_SECRET, ...ironPasswords(secrets.IRON_SESSION_PASSWORD)];
+  const sessionSecrets = [...ironPasswords(secrets.JWT_SECRET), secrets.AUTH_SECRET, ...ironPasswords(secrets.IRON_SESSION_PASSWORD)];
   if (secrets.HANDOFF_SECRET && sessionSecrets.includes(secrets.HANDOFF_SECRET)) {
     problems.push("  HANDOFF_SECRET must differ from IRON_SESSION_PASSWORD, JWT_SECRET and AUTH_SECRET");
   }
@@ -269,7 +279,9 @@ export function parseEnv(source: Record<string, string | undefined>, options: { 
     seedPassword = values.DEMO_PASSWORD!;
   }
   const iron = parseIronPassword(secrets.IRON_SESSION_PASSWORD);
+  const jwtKeys = parseIronPassword(secrets.JWT_SECRET);
   const compareEnabled = values.SESSION_LAB_COMPARE ? values.SESSION_LAB_COMPARE === "1" : demo;
+  const vulnerablePagesEnabled = values.SESSION_LAB_VULNERABLE_PAGES ? values.SESSION_LAB_VULNERABLE_PAGES === "1" : demo;
   const HANDOFF_ORIGIN_A = values.HANDOFF_ORIGIN_A ?? values.APP_ORIGIN ?? `http://localhost:${values.PORT}`;
   const HANDOFF_ORIGIN_B = values.HANDOFF_ORIGIN_B ?? `http://127.0.0.1:${values.PORT}`;
   if (HANDOFF_ORIGIN_A === HANDOFF_ORIGIN_B) {
@@ -281,7 +293,9 @@ export function parseEnv(source: Record<string, string | undefined>, options: { 
     demo,
     compareEnabled,
     seedPassword,
+    vulnerablePagesEnabled,
     ironPassword: "password" in iron ? iron.password : secrets.IRON_SESSION_PASSWORD,
+    jwtSecret: "password" in jwtKeys ? jwtKeys.password : secrets.JWT_SECRET,
     HANDOFF_ORIGIN_A,
     HANDOFF_ORIGIN_B,
   };

@@ -191,6 +191,19 @@ describe(".env.example", () => {
   });
 });
 
+describe("vulnerable lab pages switch", () => {
+  const secretsFile = () => path.join(mkdtempSync(path.join(tmpdir(), "env-")), "secrets.json");
+  it("is on in the demo and in development, off in production unless SESSION_LAB_VULNERABLE_PAGES=1", () => {
+    expect(parseEnv({ NODE_ENV: "production", ...strong() }).vulnerablePagesEnabled).toBe(false);
+    expect(parseEnv({ NODE_ENV: "production", SESSION_LAB_VULNERABLE_PAGES: "1", ...strong() }).vulnerablePagesEnabled).toBe(true);
+    expect(parseEnv({ NODE_ENV: "production", SESSION_LAB_DEMO: "1" }, { secretsFile: secretsFile() }).vulnerablePagesEnabled).toBe(true);
+    expect(parseEnv({ SESSION_LAB_VULNERABLE_PAGES: "0" }, { secretsFile: secretsFile() }).vulnerablePagesEnabled).toBe(false);
+    expect(() => parseEnv({ NODE_ENV: "production", SESSION_LAB_VULNERABLE_PAGES: "yes", ...strong() })).toThrow(
+      /SESSION_LAB_VULNERABLE_PAGES/,
+    );
+  });
+});
+
 describe("comparison runs switch", () => {
   const secretsFile = () => path.join(mkdtempSync(path.join(tmpdir(), "env-")), "secrets.json");
   it("is on in the demo and in development, off in production unless SESSION_LAB_COMPARE=1", () => {

@@ -35,11 +35,11 @@ function build() {
       process: createJwtStrategy({
         clock,
         ttlSeconds: NAIVE_TTL_SECONDS[env.SESSION_PROFILE],
-        secret: env.JWT_SECRET,
+        secret: env.jwtSecret,
         verifyCredentials,
         ...NAIVE_JWT,
       }),
-      matrix: createJwtStrategy({ clock, ttlSeconds: NAIVE_TTL_SECONDS.matrix, secret: env.JWT_SECRET, verifyCredentials, ...NAIVE_JWT }),
+      matrix: createJwtStrategy({ clock, ttlSeconds: NAIVE_TTL_SECONDS.matrix, secret: env.jwtSecret, verifyCredentials, ...NAIVE_JWT }),
     },
     /** How long A remembers a grant: as long as a B session created from it may live. */
     grantRetentionSeconds: ttl.stateful.absolute,

@@ -27,7 +27,7 @@ function build(profile: TtlProfileName): Registry {
   const ttl: TtlProfile = TTL_PROFILES[profile];
   const clock = systemClock;
   const { denylist, sessionVersions, refreshFamilies } = stores();
-  const jwt = { clock, ttlSeconds: ttl.jwt.ttl, secret: env.JWT_SECRET, verifyCredentials };
+  const jwt = { clock, ttlSeconds: ttl.jwt.ttl, secret: env.jwtSecret, verifyCredentials };
   const cookie = { clock, ttlSeconds: ttl.cookie.ttl, password: env.ironPassword, verifyCredentials };
   const nextauth = { ...nextAuthOptions(), ttlSeconds: ttl.nextauth.ttl, ...(profile === "matrix" ? { profileTag: profile } : {}) };
   const registry: Registry = {

@@ -27,8 +27,12 @@ export interface JwtOptions {
   clock: Clock;
   /** Token lifetime, seconds (with `refresh`, the access token's lifetime comes from `refresh.lifetimes`). */
   ttlSeconds: number;
-  /** HMAC secret, ≥ 256 bits. */
-  secret: string;
+  /**
+   * HMAC secret, ≥ 256 bits, or a rotation map `{"2": newest, "1": older}` (JWT_SECRET as JSON): tokens are
+   * signed with the highest id and name it in `kid`; every listed key still verifies the tokens that name it,
+   * and a token without `kid` (issued before the map) is verified with key "1". Nobody is signed out by a rotation.
+   */
+  secret: string | Record<string, string>;
   verifyCredentials: (c: Credentials) => Promise<CredentialCheck>;
   issuer?: string;
   audience?: string;
@@ -85,13 +89,28 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & {
   const ttlSeconds = refresh ? refresh.lifetimes.access : opts.ttlSeconds;
   const issuer = opts.issuer ?? "session-lab";
   const audience = opts.audience ?? (id === "jwt" ? "session-lab:api" : `session-lab:api:${id}`);
-  // Imported once as a non-extractable WebCrypto key: jose verifies about twice
-  // as fast with it as with a KeyObject or raw bytes (npm run bench).
-  const keyPromise = webcrypto.subtle.importKey("raw", Buffer.from(opts.secret, "utf8"), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-    "verify",
-  ]);
-  const refreshTokens = refresh && createRefreshTokens({ clock, secret: opts.secret, ...refresh });
+  // Key ids → secrets. A single secret is key "1" and its tokens carry no kid (as before rotation existed).
+  const secrets = typeof opts.secret === "string" ? { "1": opts.secret } : opts.secret;
+  const rotating = typeof opts.secret !== "string";
+  const signingKid = String(Math.max(...Object.keys(secrets).map(Number)));
+  // Imported once as non-extractable WebCrypto keys: jose verifies about twice
+  // as fast with them as with a KeyObject or raw bytes (npm run bench).
+  const keys = new Map(
+    Object.entries(secrets).map(([kid, secret]) => [
+      kid,
+      webcrypto.subtle.importKey("raw", Buffer.from(secret, "utf8"), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]),
+    ]),
+  );
+  /** The key a token names: its kid must be one of ours (never a path, URL or anything looked up elsewhere); no kid means key "1". */
+  const keyFor = async (header: { kid?: unknown }) => {
+    const key = header.kid === undefined ? keys.get("1") : typeof header.kid === "string" ? keys.get(header.kid) : undefined;
+    if (!key) throw new errors.JWKSNoMatchingKey();
+    return key;
+  };
+  // The refresh-token MAC key stays derived from key "1" (or the lowest id): its successors are deterministic,
+  // so rotating it ends every refresh family. That is a separate, deliberate step (docs/security.md).
+  const refreshSecret = secrets["1"] ?? secrets[String(Math.min(...Object.keys(secrets).map(Number)))]!;
+  const refreshTokens = refresh && createRefreshTokens({ clock, secret: refreshSecret, ...refresh });
   const refreshCookie = (ctx: CredentialContext) => describeRefreshCookie(ctx, refresh!.cookiePath, refresh?.cookieBase);
   // The claims behind each validated session, for reissue() and sign-out (never serialised into the API's session object).
   const verifiedClaims = new WeakMap<SessionInfo, Claims>();
@@ -103,14 +122,14 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & {
     const iat = Math.floor(clock.now() / 1000);
     const exp = keep.exp ?? iat + ttlSeconds;
     const jwt = new SignJWT({ name: user.name, role: user.role, ...(keep.sid ? { sid: keep.sid } : {}) })
-      .setProtectedHeader({ alg: JWT_ALGORITHM, typ: JWT_TYPE })
+      .setProtectedHeader({ alg: JWT_ALGORITHM, typ: JWT_TYPE, ...(rotating ? { kid: signingKid } : {}) })
       .setSubject(user.id)
       .setIssuer(issuer)
       .setAudience(audience)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .setJti(keep.jti ?? randomBytes(16).toString("base64url"));
-    return { token: await jwt.sign(await keyPromise), expiresAt: new Date(exp * 1000) };
+    return { token: await jwt.sign(await keys.get(signingKid)!), expiresAt: new Date(exp * 1000) };
   }
 
   /** Signature and claims only: what the plain jwt strategy trusts. `ignoreExpiry` is for sign-out. */
@@ -125,7 +144,7 @@ export function createJwtStrategy(opts: JwtOptions): SessionStrategy & {
       currentDate: new Date(clock.now()),
     };
     try {
-      const { payload } = await jwtVerify(token, await keyPromise, ignoreExpiry ? { ...options, currentDate: new Date(0) } : options);
+      const { payload } = await jwtVerify(token, keyFor, ignoreExpiry ? { ...options, currentDate: new Date(0) } : options);
       const claims = claimsSchema.safeParse(payload);
       if (!claims.success || (refresh && !claims.data.sid)) return null;
       return claims.data;
