@@ -7,6 +7,10 @@ import { STRATEGY_IDS } from "./lib/strategies";
 // a browser here. The database is reset and seeded by the web server command.
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// SECURITY_BASE_URL points the suite at another deployment (docs/security.md): no local server is started.
+const REMOTE_BASE_URL = process.env.SECURITY_BASE_URL?.replace(/\/$/, "");
+// The security suite, iterating lib/catalog/security-properties.ts (its own project, below).
+const SECURITY_SPECS = /(^|[\\/])security[\\/][^\\/]+\.spec\.ts$/;
 // By file name (the path of a checkout may contain "handoff" too).
 const HANDOFF_SPECS = /(^|[\\/])handoff[^\\/]*\.spec\.ts$/;
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -20,9 +24,10 @@ export default defineConfig<{ strategy: VariantId }>({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  // The security reporter writes what e2e/security observed to data/security-results.json (for /compare).
+  reporter: [["list"], ...(process.env.CI ? [] : [["html", { open: "never" }] as const]), ["./e2e/security/reporter.ts"]],
   use: {
-    baseURL: `http://localhost:${PORT}`,
+    baseURL: REMOTE_BASE_URL ?? `http://localhost:${PORT}`,
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: chromium,
@@ -42,7 +47,7 @@ export default defineConfig<{ strategy: VariantId }>({
     ...STRATEGY_IDS.map((strategy) => ({
       name: strategy,
       use: { strategy },
-      testIgnore: [/(mitigations|compare[\w-]*)\.spec\.ts/, HANDOFF_SPECS],
+      testIgnore: [/(mitigations|compare[\w-]*)\.spec\.ts/, HANDOFF_SPECS, SECURITY_SPECS],
     })),
     // …the HTTP contract once per mitigation variant (they have no pages of their own)…
     ...MITIGATION_IDS.map((strategy) => ({ name: strategy, use: { strategy }, testMatch: /api-contract\.spec\.ts/ })),
@@ -53,17 +58,21 @@ export default defineConfig<{ strategy: VariantId }>({
     // …and the cross-domain handoff, which depends on no strategy under test: once, between the two
     // origins localhost (A) and 127.0.0.1 (B), which the browser treats as two sites.
     { name: "handoff", testMatch: HANDOFF_SPECS },
+    // …and the security properties, each asserted for every variant the catalog says it applies to.
+    { name: "security", testMatch: SECURITY_SPECS },
   ],
-  webServer: {
-    command: `npx tsx scripts/reset-demo.ts && npx next start -p ${PORT}`,
-    url: `http://localhost:${PORT}/`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    env: {
-      NEXT_TELEMETRY_DISABLED: "1",
-      SESSION_LAB_DEMO: "1",
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db",
-    },
-    stdout: "pipe",
-  },
+  webServer: REMOTE_BASE_URL
+    ? undefined
+    : {
+        command: `npx tsx scripts/reset-demo.ts && npx next start -p ${PORT}`,
+        url: `http://localhost:${PORT}/`,
+        reuseExistingServer: false,
+        timeout: 120_000,
+        env: {
+          NEXT_TELEMETRY_DISABLED: "1",
+          SESSION_LAB_DEMO: "1",
+          DATABASE_URL: process.env.E2E_DATABASE_URL ?? "file:./data/e2e.db",
+        },
+        stdout: "pipe",
+      },
 });
