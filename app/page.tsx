@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SECURITY_PROPERTIES } from "@/lib/catalog/security-properties";
 import { HANDOFF_OVERVIEW } from "@/lib/handoff";
 import { STRATEGIES, STRATEGY_IDS, type CapabilityName } from "@/lib/strategies";
 
@@ -49,6 +50,16 @@ export default function Home() {
           );
         })}
       </div>
+      <section className="card">
+        <h2>
+          <Link href="/lab/attacks">Attack lab</Link>
+        </h2>
+        <p>
+          Forged and altered tokens, alg none, CSRF, replay after sign-out, XSS: fire each attack of the security catalog at any strategy
+          and see the request, the response and the verdict. The full matrix of {SECURITY_PROPERTIES.length} properties, with what the
+          Playwright suite last observed, is on <Link href="/compare#security">/compare</Link>.
+        </p>
+      </section>
       <section className="card">
         <h2>
           <Link href="/compare">Compare them, measured</Link>

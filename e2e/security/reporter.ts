@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { FullResult, Reporter, TestCase, TestResult } from "@playwright/test/reporter";
+import { SECURITY_RESULTS_FILE } from "../../lib/catalog/security-properties";
 
 // Writes what the security suite observed (property × variant → observed outcome, with the run's date)
 // to data/security-results.json (git-ignored). /compare's security matrix and the attack lab read it.
 // A cell whose test failed before it reached a verdict is recorded as "error".
 
 const ANNOTATION = "security-verdict"; // ./helpers.ts
-export const SECURITY_RESULTS_FILE = path.join("data", "security-results.json");
 
 interface Cell {
   property: string;

@@ -77,7 +77,7 @@ test.describe("a second deployment: https-configured, secrets rotated", () => {
     server = startServer(HTTPS_PORT, {
       APP_ORIGIN: origin,
       TRUST_PROXY: "0",
-      SESSION_LAB_COMPARE: "1",
+      // Production defaults otherwise: no comparison lab, no attack lab, no vulnerable pages.
       IRON_SESSION_PASSWORD: JSON.stringify({ "2": fresh.iron, "1": old!.IRON_SESSION_PASSWORD }),
       JWT_SECRET: JSON.stringify({ "2": fresh.jwt, "1": old!.JWT_SECRET }),
       AUTH_SECRET: old!.AUTH_SECRET,
@@ -118,6 +118,20 @@ test.describe("a second deployment: https-configured, secrets rotated", () => {
     } finally {
       await api.dispose();
       await lease.release();
+    }
+  });
+
+  test(`[P2] production defaults: the attack lab and the vulnerable page are off`, async ({ playwright }) => {
+    const api = await playwright.request.newContext({ baseURL: url, extraHTTPHeaders: { Origin: origin } });
+    try {
+      const fire = await api.post("/api/lab/attacks", { data: { attack: "alg-none", variant: "jwt" } });
+      expect(fire.status()).toBe(403);
+      expect((await fire.json()).code).toBe("compare_disabled");
+      const page = await api.get("/lab/vulnerable/xss?q=%3Cscript%3Ealert(1)%3C/script%3E");
+      expect(page.status()).toBe(404);
+      expect(await page.text()).not.toContain("<script>");
+    } finally {
+      await api.dispose();
     }
   });
 

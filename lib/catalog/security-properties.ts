@@ -856,6 +856,9 @@ export const SECURITY_PROPERTIES: readonly SecurityProperty[] = [
 
 export const SECURITY_PROPERTY_IDS = SECURITY_PROPERTIES.map((p) => p.id);
 
+/** Where the e2e/security suite's reporter writes what it observed (git-ignored), relative to the project root. */
+export const SECURITY_RESULTS_FILE = "data/security-results.json";
+
 const BY_ID = new Map(SECURITY_PROPERTIES.map((p) => [p.id, p]));
 
 export function securityProperty(id: string): SecurityProperty {
