@@ -52,7 +52,9 @@ export const config = {
   // Every page; not the API (JSON, no scripts), Next.js's static files or prefetches.
   matcher: [
     {
-      source: "/((?!api/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt|handoff-error.css).*)",
+      // Not the attack lab's deliberately vulnerable pages either: they exist to let an injected script run
+      // (docs/security.md), only where SESSION_LAB_VULNERABLE_PAGES allows, on their own paths.
+      source: "/((?!api/|lab/vulnerable/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt|handoff-error.css).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

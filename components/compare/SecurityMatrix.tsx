@@ -80,7 +80,7 @@ export function SecurityMatrix({
                 <tr key={p.id} data-property={p.id}>
                   <th scope="row" title={p.statement}>
                     {p.id} {p.title}
-                    {p.dependsOnFix ? <div className="cell-expected">needs fix {p.dependsOnFix.split(" ")[0]}</div> : null}
+                    {p.dependsOnFix ? <div className="cell-expected">tests review fix {p.dependsOnFix.split(" ")[0]}</div> : null}
                   </th>
                   {VARIANT_IDS.map((v) => {
                     const expected = p.expected[v];
