@@ -71,11 +71,14 @@ function cells(
   return out;
 }
 
+// cookie-cache and nextauth-lazy are speed switches that change no outcome of their base (lib/catalog/variants.ts).
 const ALL_BASE = {
   "cookie-version": "as-base",
   "jwt-denylist": "as-base",
   "jwt-refresh": "as-base",
   "nextauth-refresh": "as-base",
+  "cookie-cache": "as-base",
+  "nextauth-lazy": "as-base",
 } as const;
 
 /** The same outcome everywhere (still one explicit cell per variant). */
@@ -406,6 +409,8 @@ export const SECURITY_PROPERTIES: readonly SecurityProperty[] = [
         "jwt-denylist": HOLDS,
         "jwt-refresh": na("No denylist."),
         "nextauth-refresh": na("No denylist."),
+        "cookie-cache": na("No denylist."),
+        "nextauth-lazy": na("No denylist."),
       },
     ),
   },
@@ -438,6 +443,8 @@ export const SECURITY_PROPERTIES: readonly SecurityProperty[] = [
         "jwt-denylist": na("No refresh token."),
         "jwt-refresh": HOLDS,
         "nextauth-refresh": na("No refresh token."),
+        "cookie-cache": na("No refresh token."),
+        "nextauth-lazy": na("No refresh token."),
       },
     ),
   },
@@ -676,6 +683,10 @@ export const SECURITY_PROPERTIES: readonly SecurityProperty[] = [
         "jwt-refresh": na("Auth.js's endpoints serve the nextauth variants only."),
         "nextauth-refresh": na(
           "/api/auth/* is built on the nextauth strategy's config only; this variant signs in through /api/nextauth-refresh.",
+        ),
+        "cookie-cache": na("Auth.js's endpoints serve the nextauth variants only."),
+        "nextauth-lazy": na(
+          "/api/auth/* is built on the nextauth strategy's config only; this variant signs in through /api/nextauth-lazy.",
         ),
       },
     ),
