@@ -16,6 +16,29 @@ import type { RunEvent, RunResult } from "../lib/compare/types";
 import { SCENARIO_IDS } from "../lib/catalog/scenarios";
 import { VARIANT_IDS } from "../lib/catalog/variants";
 import { HANDOFF_ROUTES } from "../lib/handoff";
+import { SECONDARY_TARGET } from "../lib/compare/scenarios";
+import { INSTANCE_HEADER, TARGET_HEADER } from "../lib/catalog/cluster";
+
+/** Which instance answers when the front is asked for a and for b; an error sentence when they are not two distinct instances. */
+async function clusterInstances(url: string, headers: Record<string, string>): Promise<{ a: string; b: string } | string> {
+  const names: Record<string, string> = {};
+  for (const which of ["a", "b"]) {
+    try {
+      const res = await fetch(`${url}/api/compare`, {
+        headers: { ...headers, [TARGET_HEADER]: which },
+        signal: AbortSignal.timeout(10_000),
+      });
+      await res.arrayBuffer();
+      const name = res.headers.get(INSTANCE_HEADER);
+      if (!name) return `${url} did not name its instance (no ${INSTANCE_HEADER} header): is it the front of npm run cluster?`;
+      names[which] = name;
+    } catch (e) {
+      return `cannot reach ${url} (${e instanceof Error ? e.message : String(e)}).`;
+    }
+  }
+  if (names.a === names.b) return `${TARGET_HEADER}: a and b both reached instance ${names.a}; the front does not route on the header.`;
+  return { a: names.a!, b: names.b! };
+}
 
 const HELP = `Usage: npm run compare -- [URL] [options]
 
@@ -42,6 +65,8 @@ Where:
                            set it to APP_ORIGIN when the app sits behind a proxy)
   --secondary URL          a second target for scenarios that need one (e.g. another instance)
   --secondary-header "Name: value"   headers for the secondary target (repeatable)
+  --cluster                the URL is the front of \`npm run cluster\`: the run goes to instance a
+                           (X-Session-Lab-Target: a) and the cross-instance row replays through b
 
   --quiet              no progress
   -h, --help           this text
@@ -57,6 +82,7 @@ interface Cli {
   origin?: string;
   secondary?: string;
   secondaryHeaders: Record<string, string>;
+  cluster: boolean;
   quiet: boolean;
 }
 
@@ -79,7 +105,15 @@ function parseUrl(text: string, what: string): string {
 }
 
 function parseArgs(argv: string[]): Cli | "help" {
-  const cli: Cli = { url: "http://localhost:3000", format: "table", settings: {}, headers: {}, secondaryHeaders: {}, quiet: false };
+  const cli: Cli = {
+    url: "http://localhost:3000",
+    format: "table",
+    settings: {},
+    headers: {},
+    secondaryHeaders: {},
+    cluster: false,
+    quiet: false,
+  };
   let urlSeen = false;
   const list = (v: string) =>
     v === "none"
@@ -116,6 +150,9 @@ function parseArgs(argv: string[]): Cli | "help" {
         break;
       case "--quiet":
         cli.quiet = true;
+        break;
+      case "--cluster":
+        cli.cluster = true;
         break;
       case "--variants":
         cli.settings.variants = list(value());
@@ -270,8 +307,25 @@ async function main(): Promise<number> {
     process.stderr.write(`compare: ${parsed.error} (${parsed.code})\n`);
     return 2;
   }
+  if (cli.cluster) {
+    if (cli.secondary) {
+      process.stderr.write("compare: --cluster and --secondary are exclusive (--cluster addresses instance b itself).\n");
+      return 2;
+    }
+    const instances = await clusterInstances(cli.url, cli.headers);
+    if (typeof instances === "string") {
+      process.stderr.write(`compare: --cluster: ${instances}\n`);
+      return 2;
+    }
+    cli.headers[TARGET_HEADER] = "a";
+    cli.secondary = cli.url;
+    cli.secondaryHeaders = { ...cli.headers, ...cli.secondaryHeaders, [TARGET_HEADER]: "b" };
+    if (!cli.quiet) process.stderr.write(`Cluster: instance ${instances.a} (A) and instance ${instances.b} (B) behind ${cli.url}\n`);
+  }
   const target: Target = { baseUrl: cli.url, headers: cli.headers, ...(cli.origin ? { origin: cli.origin } : {}) };
-  const targets: Record<string, Target> = cli.secondary ? { secondary: { baseUrl: cli.secondary, headers: cli.secondaryHeaders } } : {};
+  const targets: Record<string, Target> = cli.secondary
+    ? { [SECONDARY_TARGET]: { baseUrl: cli.secondary, headers: cli.secondaryHeaders, ...(cli.origin ? { origin: cli.origin } : {}) } }
+    : {};
 
   // Is there a Session Lab that takes runs?
   try {

@@ -13,6 +13,7 @@ export const SCENARIO_IDS = [
   "stolen-credential",
   "cross-domain-sign-out",
   "cross-domain-disable",
+  "cross-instance",
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
@@ -104,5 +105,13 @@ export const SCENARIOS: Record<ScenarioId, ScenarioInfo> = {
     event: "Signed in on origin A and handed over to origin B, the user is disabled by an admin on A.",
     replay:
       "Origin B is asked whether it still accepts what the user brought from A: its own session (the one-time handoff, under stateful) or the shared JWT (the naive way, under jwt).",
+  },
+  // Two instances of one deployment behind a load balancer (npm run cluster, docs/scaling.md).
+  "cross-instance": {
+    id: "cross-instance",
+    label: "Cross-instance: sign-out on A, replay on B",
+    kind: "revocation",
+    event: "Signed in through instance A, the user signs out through instance A (POST /logout).",
+    replay: "A copy of the credential is replayed through instance B, which has already served it once (warm caches).",
   },
 };

@@ -14,6 +14,7 @@ export const MITIGATION_IDS = [
   "jwt-denylist",
   "jwt-refresh",
   "nextauth-refresh",
+  "stateful-cache",
   "cookie-cache",
   "nextauth-lazy",
 ] as const;
@@ -28,10 +29,11 @@ export function isVariantId(value: unknown): value is VariantId {
 export type VariantCapabilityName = CapabilityName | "refresh";
 
 /** Server-side stores (lib/server/stores/ and the stateful session table). */
-export type StoreName = "sessions" | "session-versions" | "denylist" | "refresh-families";
+export type StoreName = "sessions" | "session-cache" | "session-versions" | "denylist" | "refresh-families";
 
 export const STORES: Record<StoreName, string> = {
   sessions: "the stateful session table, joined with the user",
+  "session-cache": "this instance's in-process cache of session rows (10 s, emptied by revocations through Redis pub/sub)",
   "session-versions": "the user's session version (and, for nextauth-refresh, name, role and disabled)",
   denylist: "revoked JWT ids (jti), each until its token expires",
   "refresh-families": "refresh-token families: the live token's hash and generation",
@@ -155,6 +157,10 @@ const COOKIE: VariantInfo = {
     "name-change": { window: "credential", reason: "The name is sealed at sign-in and served until the seal is re-issued or expires." },
     "stolen-credential": { window: "none", reason: HTTPONLY },
     ...NO_CROSS_DOMAIN("cookie"),
+    "cross-instance": {
+      window: "credential",
+      reason: "No instance holds anything to end: B opens the copied seal as A would, until it expires.",
+    },
   },
 };
 
@@ -180,10 +186,11 @@ const NEXTAUTH: VariantInfo = {
     "name-change": { window: "sliding", reason: "The name is copied into the token at sign-in and re-encoded unchanged on every read." },
     "stolen-credential": { window: "none", reason: HTTPONLY },
     ...NO_CROSS_DOMAIN("nextauth"),
+    "cross-instance": { window: "sliding", reason: "No instance holds anything to end: B re-issues the copied cookie on every read." },
   },
 };
 
-export const VARIANTS: Record<VariantId, VariantInfo> = {
+const BASE_VARIANTS: Record<Exclude<VariantId, "stateful-cache" | "cookie-cache" | "nextauth-lazy">, VariantInfo> = {
   stateful: {
     ...base("stateful"),
     pageScriptReads: null,
@@ -200,6 +207,7 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       "name-change": { window: "none", reason: "The name is read from the database on every request." },
       "stolen-credential": { window: "none", reason: HTTPONLY },
       ...crossDomain("handoff"),
+      "cross-instance": { window: "none", reason: "The session row is shared: instance B reads the deletion instance A made." },
     },
   },
   cookie: COOKIE,
@@ -222,6 +230,10 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
         reason: "The script reads the token from localStorage; signing out does not end it, so it works until exp.",
       },
       ...crossDomain("naive"),
+      "cross-instance": {
+        window: "credential",
+        reason: "No instance holds anything to end: B verifies the copied token as A would, until exp.",
+      },
     },
   },
   nextauth: NEXTAUTH,
@@ -268,6 +280,10 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       "name-change": { window: "credential", reason: "The name is still read from the seal; only the version is checked." },
       "stolen-credential": { window: "none", reason: HTTPONLY },
       ...NO_CROSS_DOMAIN("cookie-version"),
+      "cross-instance": {
+        window: "credential",
+        reason: "Sign-out bumps no version; B opens the copied seal until it expires, as A would.",
+      },
     },
   },
   "jwt-denylist": {
@@ -315,6 +331,10 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
           "The script can read the token, but the victim's sign-out denylists its jti. (Closing the tab without signing out: until exp.)",
       },
       ...NO_CROSS_DOMAIN("jwt-denylist"),
+      "cross-instance": {
+        window: "none",
+        reason: "A writes the jti to the shared denylist (Redis when REDIS_URL is set); B reads it on the next request.",
+      },
     },
   },
   "jwt-refresh": {
@@ -347,6 +367,10 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
         reason: "The script reads the access token (not the HttpOnly refresh cookie); sign-out ends the family, the copy runs out at exp.",
       },
       ...NO_CROSS_DOMAIN("jwt-refresh"),
+      "cross-instance": {
+        window: "access-token",
+        reason: "The family ends in the shared store; B still verifies the copied access token until its short exp.",
+      },
     },
   },
   "nextauth-refresh": {
@@ -388,6 +412,39 @@ export const VARIANTS: Record<VariantId, VariantInfo> = {
       "name-change": { window: "none", reason: "The jwt callback re-reads the name on every request." },
       "stolen-credential": { window: "none", reason: HTTPONLY },
       ...NO_CROSS_DOMAIN("nextauth-refresh"),
+      "cross-instance": { window: "sliding", reason: "Sign-out bumps no version; B keeps re-issuing the copied cookie, as A would." },
+    },
+  },
+};
+
+// stateful-cache is the stateful factory with an in-process cache of session rows (docs/scaling.md).
+export const VARIANTS: Record<VariantId, VariantInfo> = {
+  ...BASE_VARIANTS,
+  "stateful-cache": {
+    ...BASE_VARIANTS.stateful,
+    id: "stateful-cache",
+    label: "Stateful + instance cache",
+    summary:
+      "The stateful session, with each instance caching session rows in memory for 10 s (at most 10,000), emptied on every revocation through Redis pub/sub.",
+    adds: "No lookup on a cache hit; a miss (first request on an instance, or after 10 s) reads the row. While the pub/sub subscription is down, every request reads the database.",
+    stores: { check: ["session-cache", "sessions"], refresh: [], signOut: ["sessions", "session-cache"] },
+    // On a hit (sign-in fills the cache); a miss reads the session row like stateful.
+    lookupsPerCheck: 0,
+    expected: {
+      ...BASE_VARIANTS.stateful.expected,
+      "sign-out": { window: "none", reason: "Sign-out deletes the row and evicts it from every instance's cache (pub/sub)." },
+      "sign-out-everywhere": { window: "none", reason: "Every row of the user is deleted and evicted from every cache." },
+      "revoke-device": { window: "none", reason: "That device's row is deleted and evicted from every cache." },
+      disable: { window: "none", reason: "Disabling evicts the user's rows from every cache; the next read joins the disabled user." },
+      "password-change": { window: "none", reason: "The other rows are deleted and the user's cached rows evicted." },
+      "role-demotion": { window: "none", reason: "A role change evicts the user's cached rows; the next read sees the new role." },
+      "name-change": { window: "none", reason: "A rename evicts the user's cached rows; the next read sees the new name." },
+      ...NO_CROSS_DOMAIN("stateful-cache"),
+      "cross-instance": {
+        window: "none",
+        reason:
+          "Instance B cached the row; A's sign-out reaches B's cache through Redis pub/sub before the next request (its latency is the measurement).",
+      },
     },
   },
   // A switch for speed, not revocation: the same seal, opened once per process instead of on every request.

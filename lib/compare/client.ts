@@ -157,6 +157,18 @@ export class Device {
   }
 
   /**
+   * A copy of everything this client holds, sent to another target of the same site (another
+   * instance behind the same front, addressed by a routing header): what a copied cookie jar does there.
+   */
+  copyTo(target: Target): Device {
+    const twin = new Device({ ...this.opts, target });
+    twin.cookies = new Map(this.cookies);
+    twin.token = this.token;
+    twin.canRefresh = this.canRefresh;
+    return twin;
+  }
+
+  /**
    * The bearer token alone, presented to another origin: what the naive cross-domain flow does (its
    * shared JWT travels to the partner origin in a URL fragment). Cookies never cross sites.
    */

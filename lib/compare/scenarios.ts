@@ -77,6 +77,9 @@ export interface ScenarioDriver {
   prepare(ctx: CellContext): Promise<PreparedCell>;
 }
 
+/** The run's target for another instance of the deployment (the CLI's --secondary, or instance b with --cluster). */
+export const SECONDARY_TARGET = "secondary";
+
 export function eventRecord(method: string, device: Device, path: string, answer: Answer): EventRecord {
   const body = answer.body ?? {};
   const note = typeof body.note === "string" ? body.note : answer.status === 501 && typeof body.error === "string" ? body.error : undefined;
@@ -252,4 +255,20 @@ export const SCENARIO_DRIVERS: Record<ScenarioId, ScenarioDriver> = {
   },
   // Origin A hands the user over to origin B; then sign-out or disabling on A (./cross-domain.ts).
   ...CROSS_DOMAIN_DRIVERS,
+  // Two instances behind one front (npm run cluster): the primary target is instance A, `secondary` instance B.
+  "cross-instance": {
+    needs: { subjectRole: "member", admin: false },
+    appliesTo(_variant, targets) {
+      return targets[SECONDARY_TARGET]
+        ? true
+        : "Needs a second instance: run `npm run compare <front URL> --cluster` against `npm run cluster` (docs/scaling.md).";
+    },
+    async prepare(ctx) {
+      const onA = ctx.device();
+      const issuedAt = await ctx.signIn(onA);
+      // The whole jar, replayed through instance B; B serves it once in the pre-check, so its caches are warm.
+      const onB = onA.copyTo(ctx.targets[SECONDARY_TARGET]!);
+      return { replayer: onB, issuedAt, event: () => act(onA, "POST", "/logout"), replay: () => replayMe(onB) };
+    },
+  },
 };

@@ -25,6 +25,7 @@ export interface SessionCookieSpec {
  */
 export const SESSION_COOKIES = {
   stateful: { base: "lab-stateful", securePrefix: "__Host-" },
+  "stateful-cache": { base: "lab-stateful-cache", securePrefix: "__Host-" },
   cookie: { base: "lab-cookie", securePrefix: "__Host-" },
   // Auth.js's own name and policy (its defaultCookies()): the nextauth strategy reads what Auth.js sets.
   nextauth: { base: "authjs.session-token", securePrefix: "__Secure-", chunked: true },

@@ -63,11 +63,44 @@ const schema = z.object({
     .optional(),
   /** TTL profile: "production" (realistic lifetimes) or "lab" (short, to watch expiry happen). */
   SESSION_PROFILE: z.enum(["production", "lab"]).default("production"),
+  /**
+   * Unset: the embedded default (every store in the database, caches per process). Set (redis:// or rediss://):
+   * the denylist, session versions and refresh families live in Redis, and revocations reach every instance
+   * through its pub/sub (docs/scaling.md).
+   */
+  REDIS_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().refine(isRedisUrl, "must be a URL like redis://127.0.0.1:6379/0").optional(),
+  ),
+  /** Prefix of every Redis key and channel: instances of one deployment share it, other deployments pick their own. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, "letters, digits and : _ . - only, at most 64")
+    .default("session-lab:"),
+  /** Names this instance in the X-Session-Lab-Instance response header (npm run cluster sets a and b). */
+  SESSION_LAB_INSTANCE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,32}$/, "letters, digits and _ . - only, at most 32")
+    .optional(),
   IRON_SESSION_PASSWORD: z.string().optional(),
   JWT_SECRET: z.string().optional(),
   AUTH_SECRET: z.string().optional(),
   HANDOFF_SECRET: z.string().optional(),
 });
+
+/** redis://[user:pass@]host[:port][/db] or rediss://…; anything else is refused at start rather than half-working. */
+export function isRedisUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") return false;
+  if (!url.hostname) return false;
+  const db = url.pathname.replace(/^\//, "");
+  return db === "" || /^\d{1,2}$/.test(db);
+}
 
 function isSupportedDatabaseUrl(url: string): boolean {
   try {

@@ -5,6 +5,8 @@ import { purgeHandoffRows } from "@/lib/server/data/handoff";
 import { seedDemoUsers } from "@/lib/server/demo-data";
 import { loadEnv } from "@/lib/server/env";
 import { strategies } from "@/lib/server/strategies";
+import { startInvalidationListener } from "@/lib/server/invalidation";
+import { checkRedisAtStart } from "@/lib/server/redis";
 import { purgeExpiredStoreRows } from "@/lib/server/stores";
 
 /** Start-up work, shared by instrumentation.ts and the scripts. Fails fast with a readable message. */
@@ -21,6 +23,8 @@ export async function prepareServer(): Promise<void> {
 
 async function prepare(): Promise<void> {
   const env = loadEnv();
+  // Redis first: with REDIS_URL set, an unreachable Redis stops start-up rather than serving half the variants.
+  await checkRedisAtStart();
   await applyMigrations(env.DATABASE_URL);
   // Only in the demo, or with an explicitly set strong DEMO_PASSWORD: never a default admin in production.
   const seeded = env.seedPassword === null ? 0 : await seedDemoUsers(env.seedPassword);
@@ -33,11 +37,14 @@ async function prepare(): Promise<void> {
   await purgeExpiredLeases(new Date());
   await markInterruptedRuns(new Date(Date.now() - 10 * 60_000));
   strategies(); // import keys once, now, rather than on the first request
+  startInvalidationListener();
   console.log(
     `[session-lab] ready: ${env.DATABASE_URL.startsWith("file:") ? "SQLite" : "PostgreSQL"}, profile ${env.SESSION_PROFILE}` +
       (env.demo ? ", demo secrets" : "") +
       (seeded ? `, seeded ${seeded} demo users` : "") +
-      `; handoff ${env.HANDOFF_ORIGIN_A} → ${env.HANDOFF_ORIGIN_B}`,
+      `; handoff ${env.HANDOFF_ORIGIN_A} → ${env.HANDOFF_ORIGIN_B}` +
+      (env.REDIS_URL ? `; Redis stores and invalidation (prefix ${env.REDIS_PREFIX})` : "") +
+      (env.SESSION_LAB_INSTANCE ? `; instance ${env.SESSION_LAB_INSTANCE}` : ""),
   );
 }
 

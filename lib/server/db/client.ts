@@ -122,10 +122,24 @@ function createSqliteClient(url: string, onConnect: (adapter: SqlDriverAdapter) 
   return new SqlitePrismaClient({ adapter });
 }
 
+/**
+ * PostgreSQL timeouts (ms): no request waits on an unreachable database for
+ * longer than these; it answers 503 instead (lib/server/unavailable.ts), and
+ * the pool connects afresh when the database is back.
+ */
+export const PG_CONNECT_TIMEOUT_MS = 3000;
+export const PG_QUERY_TIMEOUT_MS = 5000;
+
 function createPostgresClient(url: string, onConnect: (adapter: SqlDriverAdapter) => void): Db {
   const u = new URL(url);
   const schema = u.searchParams.get("schema");
   u.searchParams.delete("schema");
-  const adapter = countingAdapterFactory(new PrismaPg({ connectionString: u.toString() }, schema ? { schema } : undefined), onConnect);
+  const pool = {
+    connectionString: u.toString(),
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    query_timeout: PG_QUERY_TIMEOUT_MS,
+    keepAlive: true,
+  };
+  const adapter = countingAdapterFactory(new PrismaPg(pool, schema ? { schema } : undefined), onConnect);
   return new PostgresPrismaClient({ adapter }) as unknown as Db;
 }

@@ -207,7 +207,8 @@ async function openPostgres(url: string): Promise<MigrationDriver> {
   const schema = parsed.searchParams.get("schema");
   const quotedSchema = schema && `"${schema.replace(/"/g, '""')}"`;
   parsed.searchParams.delete("schema");
-  const client = new pg.Client({ connectionString: parsed.toString() });
+  // Bounded: an unreachable database stops start-up with a message instead of hanging it.
+  const client = new pg.Client({ connectionString: parsed.toString(), connectionTimeoutMillis: 5000 });
   await client.connect();
   const exec = async (sql: string, params?: unknown[]) => void (await client.query(sql, params));
   if (quotedSchema) await exec(`SET search_path TO ${quotedSchema}`);

@@ -1,3 +1,4 @@
+import { RETRY_AFTER_SECONDS, unavailableReason } from "@/lib/server/unavailable";
 import { NextResponse, type NextRequest } from "next/server";
 import { HANDOFF_START_PAGE, PARTNER_HOME } from "@/lib/handoff";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/api-errors";
@@ -36,6 +37,12 @@ export function handoffRoute(handlers: Partial<Record<Method, Handler>>): Record
         return finish(ctx.applyTo((await handler(req, ctx)) as NextResponse));
       } catch (error) {
         if (error instanceof ApiError) return finish(ctx.applyTo(errorAnswer(req, error)));
+        const outage = unavailableReason(error);
+        if (outage) {
+          const res = ctx.applyTo(errorAnswer(req, new ApiError("unavailable", outage)));
+          res.headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
+          return finish(res);
+        }
         console.error("[handoff] unexpected error", req.method, req.nextUrl.pathname, error);
         return finish(ctx.applyTo(errorAnswer(req, new ApiError("internal", "Internal error."))));
       }

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { contextFromRequest, isSameOriginRequest, type CredentialContext } from "./credential-context";
-import { ApiError, errorResponse, METHODS, readJsonBody, type Method, type RouteContext, type RouteHandler } from "./route";
+import { ApiError, errorResponse, METHODS, outageResponse, readJsonBody, type Method, type RouteContext, type RouteHandler } from "./route";
 
 // The wrapper for the lab's own endpoints (/api/compare/…), which belong to no
 // variant and check no session: the same rules as apiRoute() otherwise — 405
@@ -57,6 +57,8 @@ async function runLab(spec: LabSpec<z.ZodType | undefined>, req: NextRequest, ro
     return res;
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.code, error.message, error.extra);
+    const outage = outageResponse(error);
+    if (outage) return outage;
     console.error("[api] unexpected error", req.method, req.nextUrl.pathname, error);
     return errorResponse("internal", "Internal error.");
   }

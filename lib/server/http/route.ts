@@ -6,6 +6,8 @@ import { isVariantId, VARIANT_IDS, VARIANTS } from "@/lib/catalog/variants";
 import { getStrategy, type ProfileSelection, type SessionStrategy } from "@/lib/server/strategies";
 import type { SessionInfo, SessionUser } from "@/lib/server/strategies/types";
 import { measure } from "@/lib/server/timing";
+import { RETRY_AFTER_SECONDS, unavailableReason } from "@/lib/server/unavailable";
+import { INSTANCE_HEADER } from "@/lib/catalog/cluster";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/api-errors";
 import { contextFromRequest, isSameOriginRequest, type CredentialContext } from "./credential-context";
 
@@ -79,6 +81,18 @@ export function json(body: unknown, status = 200): NextResponse {
 /** `{error, code, ...extra}` with the code's status. */
 export function errorResponse(code: ErrorCode, error: string, extra: Record<string, unknown> = {}): NextResponse {
   return json({ ...extra, error, code }, ERROR_STATUS[code]);
+}
+
+/**
+ * Redis or the database cannot answer: 503 `unavailable` with Retry-After (never accepting what cannot be
+ * checked); null for any other error.
+ */
+export function outageResponse(error: unknown): NextResponse | null {
+  const reason = unavailableReason(error);
+  if (!reason) return null;
+  const res = errorResponse("unavailable", reason);
+  res.headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  return res;
 }
 
 /** Reads a JSON body of at most MAX_BODY_BYTES and validates it with `schema` (415/413/400 as ApiError). */
@@ -155,6 +169,8 @@ async function run(spec: EndpointSpec<Access, z.ZodType | undefined>, req: NextR
   let checkTiming: PhaseTiming | null = null;
   const finish = (res: NextResponse) => {
     if (checkTiming) addServerTiming(res, "session", checkTiming);
+    const instance = process.env.SESSION_LAB_INSTANCE;
+    if (instance) res.headers.set(INSTANCE_HEADER, instance);
     return ctx.applyTo(res);
   };
   try {
@@ -185,6 +201,8 @@ async function run(spec: EndpointSpec<Access, z.ZodType | undefined>, req: NextR
     return finish(res as NextResponse);
   } catch (error) {
     if (error instanceof ApiError) return finish(errorResponse(error.code, error.message, error.extra));
+    const outage = outageResponse(error);
+    if (outage) return finish(outage);
     console.error("[api] unexpected error", req.method, req.nextUrl.pathname, error);
     return finish(errorResponse("internal", "Internal error."));
   }

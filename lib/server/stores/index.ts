@@ -1,16 +1,18 @@
+import { redisConfigured } from "@/lib/server/redis";
 import { databaseStores } from "./database";
+import { redisStores } from "./redis";
 import type { Stores } from "./types";
 
 export type * from "./types";
 
 // The stores the mitigations use, built once per process and handed to the
-// strategy factories. Today always the database; a Redis implementation
-// (REDIS_URL) plugs in here.
+// strategy factories: in Redis when REDIS_URL is set (shared by every
+// instance, docs/scaling.md), else in the database (the embedded default).
 
 const holder = globalThis as typeof globalThis & { sessionLabStores?: Stores };
 
 export function stores(): Stores {
-  return (holder.sessionLabStores ??= databaseStores());
+  return (holder.sessionLabStores ??= redisConfigured() ? redisStores() : databaseStores());
 }
 
 /** Remove expired denylist entries and refresh families (at start-up; the database stores also purge as they write). */

@@ -4,6 +4,7 @@ import { verifyCredentials } from "@/lib/server/auth/credentials";
 import { SESSION_COOKIES } from "@/lib/server/cookies";
 import { getSessionClaims } from "@/lib/server/data/users";
 import { loadEnv } from "@/lib/server/env";
+import { sessionCache } from "@/lib/server/invalidation";
 import { stores } from "@/lib/server/stores";
 import { createCookieStrategy } from "./cookie";
 import { createJwtStrategy } from "./jwt";
@@ -30,8 +31,9 @@ function build(profile: TtlProfileName): Registry {
   const jwt = { clock, ttlSeconds: ttl.jwt.ttl, secret: env.jwtSecret, verifyCredentials };
   const cookie = { clock, ttlSeconds: ttl.cookie.ttl, password: env.ironPassword, verifyCredentials };
   const nextauth = { ...nextAuthOptions(), ttlSeconds: ttl.nextauth.ttl, ...(profile === "matrix" ? { profileTag: profile } : {}) };
+  const stateful = { clock, idleSeconds: ttl.stateful.ttl, absoluteSeconds: ttl.stateful.absolute!, verifyCredentials };
   const registry: Registry = {
-    stateful: createStatefulStrategy({ clock, idleSeconds: ttl.stateful.ttl, absoluteSeconds: ttl.stateful.absolute!, verifyCredentials }),
+    stateful: createStatefulStrategy(stateful),
     cookie: createCookieStrategy(cookie),
     jwt: createJwtStrategy(jwt),
     nextauth: createNextAuthStrategy(nextauth),
@@ -64,6 +66,12 @@ function build(profile: TtlProfileName): Registry {
       id: "nextauth-lazy",
       cookie: SESSION_COOKIES["nextauth-lazy"],
       lazyReissue: { cacheEntries: VERIFIED_CACHE_ENTRIES },
+    }),
+    "stateful-cache": createStatefulStrategy({
+      ...stateful,
+      id: "stateful-cache",
+      cookie: SESSION_COOKIES["stateful-cache"],
+      cache: sessionCache(),
     }),
   };
   for (const id of VARIANT_IDS) if (registry[id].id !== id) throw new Error(`registry: ${id} is served by ${registry[id].id}`);

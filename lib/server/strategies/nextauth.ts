@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { Auth, raw, skipCSRFCheck, type AuthConfig } from "@auth/core";
 import { decode } from "@auth/core/jwt";
@@ -16,12 +17,32 @@ import {
 } from "@/lib/server/cookies";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
 import type { SessionVersionStore } from "@/lib/server/stores";
+import { isDatabaseUnreachable, UnavailableError } from "@/lib/server/unavailable";
 import type { VariantId } from "@/lib/catalog/variants";
 import { ROLES } from "@/lib/strategies";
 import { loginBody } from "@/lib/validation";
 import { statelessCapabilities } from "./capabilities";
 import { createVerifiedCache } from "./verified-cache";
 import { NO_SESSION, type Credentials as LoginCredentials, type SessionResult, type SessionStrategy } from "./types";
+
+// Auth.js catches errors thrown by its callbacks. A store that cannot answer
+// (lib/server/unavailable.ts) is recorded here for the call in progress, so
+// callAuth() can answer 503 rather than "signed out".
+const outageScope = new AsyncLocalStorage<{ outage: UnavailableError | null }>();
+
+async function noteOutage<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const call = outageScope.getStore();
+    if (call && error instanceof UnavailableError) call.outage = error;
+    else if (call && isDatabaseUnreachable(error))
+      call.outage = new UnavailableError("database", "The database is unreachable; the session cannot be checked. Retry shortly.", {
+        cause: error,
+      });
+    throw error;
+  }
+}
 
 export interface NextAuthOptions {
   /** The variant this instance serves (default `nextauth`). */
@@ -146,7 +167,7 @@ export function createNextAuthConfig(opts: NextAuthOptions, adoptionNonce = rand
         if (token.lp !== undefined && token.lp !== profileTag) return null;
         if (recheck && token.sub) {
           // The mitigation: one indexed read per request. Missing, disabled or bumped ends the token.
-          const state = await recheck.getWithClaims(token.sub);
+          const state = await noteOutage(() => recheck.getWithClaims(token.sub!));
           if (!state) return null;
           // Only the server's own update() (a password change on this device) may carry the new version over.
           const adopt = trigger === "update" && (session as { adopt?: unknown } | undefined)?.adopt === adoptionNonce;
@@ -216,11 +237,16 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
     const headers = new Headers(init?.headers);
     headers.set("cookie", cookie);
     const rawConfig = rawConfigs[ctx.secure ? 1 : 0]!;
-    const response = (await Auth(new Request(`${ctx.origin}${AUTH_BASE_PATH}/${action}`, { ...init, headers }), rawConfig)) as unknown as {
+    const call = { outage: null as UnavailableError | null };
+    const response = (await outageScope.run(call, () =>
+      Auth(new Request(`${ctx.origin}${AUTH_BASE_PATH}/${action}`, { ...init, headers }), rawConfig),
+    )) as unknown as {
       body?: unknown;
       redirect?: string;
       cookies?: { name: string; value: string; options?: Record<string, unknown> }[];
     };
+    // Auth.js turns a failing callback into "no session" and would clear the cookie: a store outage is a 503 instead.
+    if (call.outage) throw call.outage;
     for (const c of response.cookies ?? []) {
       if (!forward(c.name)) continue;
       const o = c.options ?? {};
@@ -343,7 +369,8 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
       // Forward only the re-issued session token, not Auth.js's callback-url bookkeeping.
       const response = await callAuth(ctx, "session", init, isSessionCookie(ctx));
       return toSessionResult(id, response.body, bytes);
-    } catch {
+    } catch (error) {
+      if (error instanceof UnavailableError) throw error;
       return NO_SESSION;
     }
   }

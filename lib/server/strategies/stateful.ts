@@ -11,6 +11,7 @@ import {
 import * as sessions from "@/lib/server/data/sessions";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
+import type { SessionRowCache } from "@/lib/server/session-cache";
 import { unsupported } from "./capabilities";
 import { NO_SESSION, type Clock, type Credentials, type SessionResult, type SessionStrategy } from "./types";
 
@@ -25,13 +26,23 @@ export interface StatefulOptions {
   verifyCredentials: (c: Credentials) => Promise<CredentialCheck>;
   /** Which cookie carries the token (default: SESSION_COOKIES.stateful). */
   cookie?: SessionCookieSpec;
+  /** The variant id (default "stateful"); also namespaces the stored token hash, so no token crosses variants. */
+  id?: "stateful" | "stateful-cache";
+  /**
+   * stateful-cache: serve session rows from this in-process cache (short TTL,
+   * emptied by revocations through lib/server/invalidation.ts, bypassed while
+   * invalidations may not arrive).
+   */
+  cache?: SessionRowCache;
 }
 
 const TOKEN_BYTES = 32; // 256 bits from the CSPRNG
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/; // base64url of 32 bytes
 
-export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+export function hashToken(token: string, namespace?: string): string {
+  const hash = createHash("sha256");
+  if (namespace) hash.update(`${namespace}\0`);
+  return hash.update(token).digest("hex");
 }
 
 /**
@@ -40,8 +51,11 @@ export function hashToken(token: string): string {
  * revocation, role changes and disabling take effect on the next request.
  */
 export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
-  const { clock, idleSeconds, absoluteSeconds } = opts;
+  const { clock, idleSeconds, absoluteSeconds, cache } = opts;
+  const id = opts.id ?? "stateful";
   const cookieSpec = opts.cookie ?? SESSION_COOKIES.stateful;
+  // The plain variant keeps its historical unprefixed hash; others hash under their id.
+  const hashOf = (token: string) => hashToken(token, id === "stateful" ? undefined : id);
   const idleMs = idleSeconds * 1000;
   const activityMs = (opts.activityResolutionSeconds ?? 300) * 1000;
 
@@ -54,11 +68,18 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
   async function validate(ctx: CredentialContext): Promise<SessionResult> {
     const token = readToken(ctx);
     if (!token) return NO_SESSION;
-    const row = await sessions.findSessionByTokenHash(hashToken(token));
-    if (!row) return NO_SESSION;
+    const tokenHash = hashOf(token);
+    let row = cache?.get(tokenHash) ?? null;
+    if (!row) {
+      const generation = cache?.generation ?? 0;
+      row = await sessions.findSessionByTokenHash(tokenHash);
+      if (!row) return NO_SESSION;
+      cache?.store(tokenHash, row, generation);
+    }
     const now = clock.now();
     const ends = Math.min(row.expiresAt.getTime(), row.absoluteExpiresAt.getTime());
     if (now >= ends || row.user.disabled) {
+      cache?.forget(tokenHash);
       await sessions.deleteSessionById(row.id);
       return NO_SESSION;
     }
@@ -71,11 +92,12 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
     if (slide || now - row.lastSeenAt.getTime() >= activityMs) {
       if (slide) expiresAt = new Date(slid);
       await sessions.touchSession(row.id, expiresAt, new Date(now));
+      cache?.update(tokenHash, { ...row, expiresAt, lastSeenAt: new Date(now) });
     }
     const { name } = describeSessionCookie(ctx, cookieSpec);
     return {
       session: {
-        strategy: "stateful",
+        strategy: id,
         id: row.id,
         issuedAt: row.createdAt,
         expiresAt,
@@ -85,31 +107,40 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
     };
   }
 
+  async function forgetToken(token: string): Promise<void> {
+    const tokenHash = hashOf(token);
+    cache?.forget(tokenHash);
+    await sessions.deleteSessionByTokenHash(tokenHash);
+  }
+
   return {
-    id: "stateful",
+    id,
     transport: "cookie",
 
     async signIn(credentials, ctx) {
+      // Before the user is read: a revocation announced after this point keeps the row out of the cache.
+      const generation = cache?.generation ?? 0;
       const check = await opts.verifyCredentials(credentials);
       if (!check.ok) return check;
       // Any token the browser already had is replaced (and forgotten on the server): no fixation.
       const previous = readToken(ctx);
-      if (previous) await sessions.deleteSessionByTokenHash(hashToken(previous));
+      if (previous) await forgetToken(previous);
       const token = randomBytes(TOKEN_BYTES).toString("base64url");
       const now = clock.now();
       const absoluteExpiresAt = new Date(now + absoluteSeconds * 1000);
       const expiresAt = new Date(Math.min(now + idleMs, absoluteExpiresAt.getTime()));
+      const row = { id: randomBytes(16).toString("base64url"), createdAt: new Date(now), expiresAt, absoluteExpiresAt };
       await sessions.insertSession({
-        id: randomBytes(16).toString("base64url"),
-        tokenHash: hashToken(token),
+        ...row,
+        tokenHash: hashOf(token),
         userId: check.user.id,
-        createdAt: new Date(now),
-        expiresAt,
-        absoluteExpiresAt,
         userAgent: ctx.userAgent,
         // The version read with the password hash: a bump during this sign-in leaves the row dead on arrival.
         sessionVersion: check.sessionVersion,
       });
+      // The row just written, with the user as the credential check read it: the first request is a hit
+      // (a revocation announced since the check began keeps it out, see `generation`).
+      cache?.store(hashOf(token), { ...row, lastSeenAt: row.createdAt, user: { ...check.user, disabled: false } }, generation);
       // The cookie lives until the absolute expiry; the server enforces the idle one.
       ctx.setCookie(sessionCookieWrite(describeSessionCookie(ctx, cookieSpec), token, absoluteExpiresAt, now));
       return { ok: true, user: check.user, expiresAt };
@@ -119,7 +150,7 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
 
     async signOut(ctx) {
       const token = readToken(ctx);
-      if (token) await sessions.deleteSessionByTokenHash(hashToken(token));
+      if (token) await forgetToken(token);
       ctx.setCookie(expiredCookieWrite(describeSessionCookie(ctx, cookieSpec)));
     },
 
@@ -138,7 +169,7 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
       },
       revokeSession: { supported: true, run: (userId, sessionId) => sessions.deleteUserSession(userId, sessionId) },
       revokeAllSessions: { supported: true, run: (userId, keep) => sessions.deleteUserSessions(userId, keep) },
-      refresh: unsupported("stateful", "refresh"),
+      refresh: unsupported(id, "refresh"),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { announceRevocation } from "@/lib/server/invalidation";
 import { endPartnerSessionsOfUser } from "@/lib/server/handoff";
 import { requireCapability } from "@/lib/server/http/api-helpers";
 import { logSecurityEvent } from "@/lib/server/security-log";
@@ -19,6 +20,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       });
       await strategy.signOut(ctx);
       await endPartnerSessionsOfUser(user.id, "revoke-all");
+      await announceRevocation({ userId: user.id, reason: "revoke-all" });
       return json({ ok: true, sessionsEnded: ended });
     },
   }),

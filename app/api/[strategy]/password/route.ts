@@ -1,3 +1,4 @@
+import { announceRevocation } from "@/lib/server/invalidation";
 import { VARIANT_IDS, VARIANTS } from "@/lib/catalog/variants";
 import { getPasswordHash, getProfile, updateUser } from "@/lib/server/data/users";
 import { endPartnerSessionsOfUser } from "@/lib/server/handoff";
@@ -35,7 +36,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       const changed = await updateUser(
         user.id,
         { passwordHash: await hashPassword(body.newPassword) },
-        { keepStatefulSessionId: strategy.id === "stateful" ? session.id : null },
+        { keepStatefulSessionId: VARIANTS[strategy.id].base === "stateful" ? session.id : null },
       );
       if (!changed) throw new ApiError("not_signed_in", "Your account no longer exists.");
       logSecurityEvent({
@@ -44,13 +45,14 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
         userId: user.id,
         statefulSessionsEnded: changed.statefulSessionsEnded,
       });
+      await announceRevocation({ userId: user.id, reason: "password-change" });
       // Partner sessions handed over from other devices end too; this device's stays.
       await endPartnerSessionsOfUser(user.id, "password-change", strategy.id === "stateful" ? session.id : null);
       const revocation = { statefulSessionsEnded: changed.statefulSessionsEnded, variants: REVOCATION, notEnded: NOT_ENDED };
       const revokeAll = strategy.capabilities.revokeAllSessions;
       if (!revokeAll.supported) return json({ ok: true, otherSessionsEnded: null, note: revokeAll.reason, revocation });
       // The handling variant's own records (refresh families) end too, keeping this device's.
-      const ended = strategy.id === "stateful" ? changed.statefulSessionsEnded : await revokeAll.run(user.id, session.id);
+      const ended = VARIANTS[strategy.id].base === "stateful" ? changed.statefulSessionsEnded : await revokeAll.run(user.id, session.id);
       // Version-checked credentials all ended with the bump, this one too: re-issue it under the new version.
       const fresh = await getProfile(user.id);
       const reissued = fresh ? await strategy.reissue(ctx, { session, user: fresh }, { adoptSessionVersion: true }) : {};

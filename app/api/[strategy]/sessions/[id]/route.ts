@@ -1,3 +1,4 @@
+import { announceRevocation } from "@/lib/server/invalidation";
 import { endPartnerSessionsOf } from "@/lib/server/handoff";
 import { idParam, requireCapability } from "@/lib/server/http/api-helpers";
 import { logSecurityEvent } from "@/lib/server/security-log";
@@ -22,6 +23,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       if (strategy.id === "stateful") await endPartnerSessionsOf([id], "revoke-device");
       // Revoking the current device is a sign-out: clear its cookie too.
       if (id === session.id) await strategy.signOut(ctx);
+      await announceRevocation({ userId: user.id, sessionIds: [id], reason: "revoke-device" });
       return json({ ok: true, current: id === session.id });
     },
   }),

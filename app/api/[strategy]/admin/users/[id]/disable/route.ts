@@ -1,3 +1,5 @@
+import { VARIANTS } from "@/lib/catalog/variants";
+import { announceRevocation } from "@/lib/server/invalidation";
 import { endPartnerSessionsOfUser } from "@/lib/server/handoff";
 import { idParam, refuseSelf, requireAdminChange, requireAdminScope } from "@/lib/server/http/api-helpers";
 import { apiRoute, json, endpoint } from "@/lib/server/http/route";
@@ -14,6 +16,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       await requireAdminScope(user.id, id);
       // Disabling bumps the session version and deletes the user's stateful sessions in the same transaction.
       const { profile, statefulSessionsEnded } = await requireAdminChange(user.id, id, { disabled: body.disabled });
+      await announceRevocation({ userId: id, reason: "disable" });
       const logged = (sessionsEnded: number | null) =>
         logSecurityEvent({
           event: "disable",
@@ -31,7 +34,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       await endPartnerSessionsOfUser(id, "disabled");
       // A disabled user can no longer sign in; whether existing sessions end depends on the strategy.
       const revokeAll = strategy.capabilities.revokeAllSessions;
-      const sessionsEnded = strategy.id === "stateful" ? statefulSessionsEnded : revokeAll.supported ? await revokeAll.run(id) : null;
+      const sessionsEnded =
+        VARIANTS[strategy.id].base === "stateful" ? statefulSessionsEnded : revokeAll.supported ? await revokeAll.run(id) : null;
       logged(sessionsEnded);
       return json(revokeAll.supported ? { user: profile, sessionsEnded } : { user: profile, sessionsEnded: null, note: revokeAll.reason });
     },

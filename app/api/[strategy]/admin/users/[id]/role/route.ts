@@ -1,3 +1,4 @@
+import { announceRevocation } from "@/lib/server/invalidation";
 import { idParam, refuseSelf, requireAdminChange, requireAdminScope } from "@/lib/server/http/api-helpers";
 import { apiRoute, json, endpoint } from "@/lib/server/http/route";
 import { logSecurityEvent } from "@/lib/server/security-log";
@@ -12,6 +13,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = apiRoute({
       refuseSelf(user, id, "change the role of");
       await requireAdminScope(user.id, id);
       const { profile } = await requireAdminChange(user.id, id, { role: body.role });
+      await announceRevocation({ userId: id, reason: "role-change" });
       logSecurityEvent({ event: "role-change", variant: strategy.id, actorId: user.id, targetId: id, role: body.role });
       return json({ user: profile });
     },
