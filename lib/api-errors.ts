@@ -5,6 +5,7 @@
 
 export const ERROR_CODES = [
   "bad_host",
+  "bad_request",
   "malformed_json",
   "invalid_body",
   "invalid_profile",
@@ -33,8 +34,10 @@ export const ERROR_CODES = [
   "live_lab_limit",
   "handoff_replayed",
   "body_too_large",
+  "uri_too_long",
   "unsupported_media_type",
   "rate_limited",
+  "header_too_large",
   "internal",
   "unsupported",
   "unavailable",
@@ -45,6 +48,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** The HTTP status each code is sent with: a code always means one status. */
 export const ERROR_STATUS = {
   bad_host: 400,
+  bad_request: 400,
   malformed_json: 400,
   invalid_body: 400,
   invalid_profile: 400,
@@ -73,8 +77,10 @@ export const ERROR_STATUS = {
   live_lab_limit: 409,
   handoff_replayed: 409,
   body_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   rate_limited: 429,
+  header_too_large: 431,
   internal: 500,
   unsupported: 501,
   unavailable: 503,
