@@ -45,20 +45,22 @@ async function main(): Promise<number> {
   );
   console.log(`  measure it: npm run compare -- ${cluster.frontUrl} --cluster`);
   console.log("  Ctrl-C stops everything.\n");
+  let stopping = false;
   for (const instance of cluster.instances) {
-    instance.child?.on("exit", (code, signal) =>
-      console.error(`[cluster] instance ${instance.name} exited (${signal ?? code}); nginx routes around it.`),
-    );
+    instance.child?.on("exit", (code, signal) => {
+      if (!stopping) console.error(`[cluster] instance ${instance.name} exited (${signal ?? code}); nginx routes around it.`);
+    });
   }
   await new Promise<void>((resolve) => {
     const onSignal = () => resolve();
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     cluster.nginx.once("exit", (code) => {
-      console.error(`[cluster] nginx exited (${code}); stopping.`);
+      if (!stopping) console.error(`[cluster] nginx exited (${code}); stopping.`);
       resolve();
     });
   });
+  stopping = true;
   console.log("\nStopping the cluster…");
   await cluster.stop();
   return 0;

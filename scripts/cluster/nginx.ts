@@ -77,7 +77,7 @@ ${addrMap}
     error_page 413 /__session-lab-error/413;
     error_page 414 /__session-lab-error/414;
     error_page 494 =431 /__session-lab-error/494;
-    error_page 500 502 503 504 /__session-lab-error/503;
+    error_page 500 502 503 504 =503 /__session-lab-error/503;
 
     location / {
       proxy_pass http://$session_lab_upstream;

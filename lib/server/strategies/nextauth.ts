@@ -17,7 +17,7 @@ import {
 } from "@/lib/server/cookies";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
 import type { SessionVersionStore } from "@/lib/server/stores";
-import { isDatabaseUnreachable, UnavailableError } from "@/lib/server/unavailable";
+import { isDatabaseUnreachable, isUnavailableError, UnavailableError } from "@/lib/server/unavailable";
 import type { VariantId } from "@/lib/catalog/variants";
 import { ROLES } from "@/lib/strategies";
 import { loginBody } from "@/lib/validation";
@@ -35,7 +35,7 @@ async function noteOutage<T>(read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (error) {
     const call = outageScope.getStore();
-    if (call && error instanceof UnavailableError) call.outage = error;
+    if (call && isUnavailableError(error)) call.outage = error;
     else if (call && isDatabaseUnreachable(error))
       call.outage = new UnavailableError("database", "The database is unreachable; the session cannot be checked. Retry shortly.", {
         cause: error,
@@ -370,7 +370,7 @@ export function createNextAuthStrategy(opts: NextAuthOptions): SessionStrategy &
       const response = await callAuth(ctx, "session", init, isSessionCookie(ctx));
       return toSessionResult(id, response.body, bytes);
     } catch (error) {
-      if (error instanceof UnavailableError) throw error;
+      if (isUnavailableError(error)) throw error;
       return NO_SESSION;
     }
   }
