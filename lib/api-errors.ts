@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   "compare_disabled",
   "handoff_unbound",
   "not_found",
+  "unsupported",
   "method_not_allowed",
   "conflict",
   "last_admin",
@@ -39,7 +40,6 @@ export const ERROR_CODES = [
   "rate_limited",
   "header_too_large",
   "internal",
-  "unsupported",
   "unavailable",
 ] as const;
 
@@ -70,6 +70,9 @@ export const ERROR_STATUS = {
   compare_disabled: 403,
   handoff_unbound: 403,
   not_found: 404,
+  // Not 501: a variant that cannot do something is a fact about the request, not a server failure (5xx
+  // means "the server failed", and the fuzz asserts that none ever does).
+  unsupported: 404,
   method_not_allowed: 405,
   conflict: 409,
   last_admin: 409,
@@ -82,7 +85,6 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   header_too_large: 431,
   internal: 500,
-  unsupported: 501,
   unavailable: 503,
 } as const satisfies Record<ErrorCode, number>;
 

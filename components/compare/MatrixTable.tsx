@@ -96,7 +96,7 @@ export function MatrixTable({
 function shortExpected(cell: CellResult): string {
   const e = cell.expected;
   if (e.window === "probe") return cell.checks ? "holds" : `${e.boundSeconds} s`;
-  const unsupported = e.unsupported ? "501, " : "";
+  const unsupported = e.unsupported ? "unsupported, " : "";
   switch (e.window) {
     case "none":
       return `${unsupported}at once`;

@@ -199,7 +199,7 @@ export function SplitScreen({ enabled }: { enabled: boolean }) {
                       <li key={entry.at + entry.action}>
                         {new Date(entry.at).toLocaleTimeString()} {entry.action}:{" "}
                         {entry.requests
-                          .map((r) => `${r.request} → ${r.status}${r.status === 501 && r.note ? ` (${r.note})` : ""}`)
+                          .map((r) => `${r.request} → ${r.status}${r.status >= 400 && r.note ? ` (${r.note})` : ""}`)
                           .join("; ")}
                       </li>
                     ))}

@@ -24,8 +24,8 @@ function NoDeviceList({ strategy, reason }: { strategy: StrategyId; reason: stri
         <strong>Sign out everywhere:</strong> {caps.revokeAllSessions === true ? "available." : caps.revokeAllSessions}
       </p>
       <p className="muted">
-        Signing out here only removes the credential from this browser. The API answers 501 for the session list and for revocation, with
-        the reason above.
+        Signing out here only removes the credential from this browser. The API answers <code>unsupported</code> for the session list and
+        for revocation, with the reason above.
       </p>
     </section>
   );

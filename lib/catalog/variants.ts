@@ -5,7 +5,7 @@ import { SCENARIOS, type ScenarioId } from "./scenarios";
 
 // The variants the lab compares: the four strategies plus the mitigation
 // teams add to each. Client-safe data and the one source of truth for them:
-// the API's 501 reasons, the comparison runner's expected outcomes, the UI
+// the API's `unsupported` reasons, the comparison runner's expected outcomes, the UI
 // and the tests all read it. Server implementations are switches on each
 // strategy's factory (lib/server/strategies/), never copies.
 
@@ -51,7 +51,7 @@ export type Window = "none" | "access-token" | "credential" | "sliding";
 
 export interface Expectation {
   window: Window;
-  /** Set when the variant cannot perform the scenario's event at all (the API answers 501 for this capability). */
+  /** Set when the variant cannot perform the scenario's event at all (the API answers \`unsupported\` for this capability). */
   unsupported?: VariantCapabilityName;
   /** One line: why. */
   reason: string;
@@ -73,7 +73,7 @@ export interface VariantInfo {
   pageScriptReads: string | null;
   /** State-changing requests must come from this app's origin: some credential is an ambient cookie. */
   originCheck: boolean;
-  /** `true`, or the one-line reason the variant cannot do it (the 501's error). */
+  /** `true`, or the one-line reason the variant cannot do it (the `unsupported` answer's error). */
   capabilities: Record<VariantCapabilityName, true | string>;
   /** Stores read or written: on every session check, at refresh, at sign-out. */
   stores: { check: StoreName[]; refresh: StoreName[]; signOut: StoreName[] };

@@ -14,6 +14,9 @@ import {
   type Sample,
   type Verdict,
 } from "./types";
+import { ERROR_STATUS } from "@/lib/api-errors";
+
+const UNSUPPORTED = `${ERROR_STATUS.unsupported} unsupported`;
 
 // The measurement logic, pure and unit-tested (tests/unit/compare-measure.test.ts):
 // from the replays of one cell to a window with its resolution, what that
@@ -153,15 +156,15 @@ export function cellLifetime(variant: VariantId, scenario: ScenarioId | null, pr
   return { seconds, toleranceSeconds, text: `the shared JWT's ${describeDuration(seconds)} + ${toleranceSeconds} s verifier tolerance` };
 }
 
-/** Whether the event itself went as the catalog says: done, or refused with 501 for the named capability. */
+/** Whether the event itself went as the catalog says: done, or refused as `unsupported` for the named capability. */
 export function judgeEvent(expected: Expected, event: EventRecord | null): string | null {
   if (!event) return "The event was not performed.";
   if (expected.unsupported) {
-    if (event.status === 501 && event.capability === expected.unsupported) return null;
-    return `The catalog says this variant cannot ${expected.unsupported} (501), but ${event.request} answered ${event.status}.`;
+    if (event.code === "unsupported" && event.capability === expected.unsupported) return null;
+    return `The catalog says this variant cannot ${expected.unsupported} (${UNSUPPORTED}), but ${event.request} answered ${event.status}.`;
   }
-  if (event.status === 501)
-    return `${event.request} answered 501 (${event.capability ?? "unsupported"}), but the catalog says it is supported.`;
+  if (event.code === "unsupported")
+    return `${event.request} answered ${UNSUPPORTED} (${event.capability ?? "unsupported"}), but the catalog says it is supported.`;
   if (event.status < 200 || event.status >= 300) return `${event.request} answered ${event.status}${event.code ? ` (${event.code})` : ""}.`;
   return null;
 }

@@ -82,7 +82,8 @@ export const SECONDARY_TARGET = "secondary";
 
 export function eventRecord(method: string, device: Device, path: string, answer: Answer): EventRecord {
   const body = answer.body ?? {};
-  const note = typeof body.note === "string" ? body.note : answer.status === 501 && typeof body.error === "string" ? body.error : undefined;
+  const note =
+    typeof body.note === "string" ? body.note : body.code === "unsupported" && typeof body.error === "string" ? body.error : undefined;
   return {
     request: `${method} /api/${device.variant}${path}`,
     status: answer.status,
@@ -164,7 +165,7 @@ export const SCENARIO_DRIVERS: Record<ScenarioId, ScenarioDriver> = {
         issuedAt,
         async event() {
           const list = await a.request("GET", "/sessions");
-          // Cannot list: ask to revoke anyway, so the 501 names the capability the catalog expects.
+          // Cannot list: ask to revoke anyway, so the `unsupported` answer names the capability the catalog expects.
           if (list.status !== 200) return act(a, "DELETE", "/sessions/another-device");
           const sessions = (list.body?.sessions ?? []) as { id?: unknown; current?: unknown }[];
           const other = sessions.find((s) => s.current === false && typeof s.id === "string");

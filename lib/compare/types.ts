@@ -53,9 +53,9 @@ export interface EventRecord {
   request: string;
   status: number;
   code?: string;
-  /** The capability a 501 named. */
+  /** The capability an `unsupported` answer named. */
   capability?: string;
-  /** The 501's reason, or the body's note. */
+  /** The `unsupported` answer's reason, or the body's note. */
   note?: string;
   /** How long the event request took, ms. */
   ms: number;
@@ -109,7 +109,7 @@ export interface Lifetime {
 export interface Expected {
   /** The catalog's window (scenarios), or what the probe expects. */
   window: Window | "probe";
-  /** The event should answer 501 for this capability. */
+  /** The event should answer `unsupported` for this capability. */
   unsupported?: VariantCapabilityName;
   /** Upper bound after the event under this run's (matrix) lifetimes, s; 0 = the next request; null = no bound. */
   boundSeconds: number | null;

@@ -73,7 +73,13 @@ ${addrMap}
     server_name _;
     add_header X-Session-Lab-Instance $session_lab_instance always;
 
-    error_page 400 /__session-lab-error/400;
+    # Only the methods the app answers reach it (Node refuses unknown ones by closing the connection).
+    if ($request_method !~ ^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$) {
+      return 405;
+    }
+
+    error_page 400 411 =400 /__session-lab-error/400;
+    error_page 405 /__session-lab-error/405;
     error_page 413 /__session-lab-error/413;
     error_page 414 /__session-lab-error/414;
     error_page 494 =431 /__session-lab-error/494;
@@ -101,6 +107,12 @@ ${addrMap}
       default_type application/json;
       add_header Cache-Control no-store always;
       ${jsonError(400, "bad_request", "Malformed HTTP request.")}
+    }
+    location = /__session-lab-error/405 {
+      internal;
+      default_type application/json;
+      add_header Cache-Control no-store always;
+      ${jsonError(405, "method_not_allowed", "Method not allowed: use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS.")}
     }
     location = /__session-lab-error/413 {
       internal;

@@ -28,9 +28,9 @@ describe("API error codes", () => {
 
   it("set the status of an ApiError and the body of an error response", async () => {
     const error = new ApiError("unsupported", "Cannot.", { capability: "listSessions" });
-    expect(error.status).toBe(501);
+    expect(error.status).toBe(404); // never a 5xx: a variant lacking a capability is no server failure
     const res = errorResponse(error.code, error.message, error.extra);
-    expect(res.status).toBe(501);
+    expect(res.status).toBe(404);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(await res.json()).toEqual({ error: "Cannot.", code: "unsupported", capability: "listSessions" });
     // Extra fields never overwrite the error or its code.

@@ -137,9 +137,15 @@ describe("judge: expected vs observed", () => {
     expect(judgeScenario(sliding, died, classify(died, nextauth), ok, nextauth).verdict).toBe("mismatch");
   });
 
-  it("the event must be refused (501, the named capability) exactly where the catalog says", () => {
+  it("the event must be refused (unsupported, the named capability) exactly where the catalog says", () => {
     const unsupported = expectedFor("cookie", "sign-out-everywhere");
-    const refused: EventRecord = { request: "POST /api/cookie/logout-all", status: 501, capability: "revokeAllSessions", ms: 3 };
+    const refused: EventRecord = {
+      request: "POST /api/cookie/logout-all",
+      status: 404,
+      code: "unsupported",
+      capability: "revokeAllSessions",
+      ms: 3,
+    };
     expect(judgeEvent(unsupported, refused)).toBeNull();
     expect(judgeEvent(unsupported, ok)).toMatch(/cannot revokeAllSessions/);
     expect(judgeEvent(none, refused)).toMatch(/catalog says it is supported/);

@@ -179,7 +179,7 @@ export async function act(id: string, token: string, action: LiveAction, name?: 
         requests.push(await call(await admin(), "POST", `/admin/users/${uid}/disable`, { disabled: action === "disable" }));
         break;
       case "revoke":
-        // Through every variant: each ends what it can, or answers 501 with the catalog's reason.
+        // Through every variant: each ends what it can, or answers \`unsupported\` with the catalog's reason.
         for (const v of VARIANT_IDS) requests.push(await call(await adminDevice(lab, v), "POST", `/admin/users/${uid}/revoke`));
         break;
       case "rename":

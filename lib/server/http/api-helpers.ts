@@ -6,7 +6,7 @@ import type { SessionStrategy } from "@/lib/server/strategies";
 import { pathId } from "@/lib/validation";
 import { ApiError } from "./route";
 
-/** The capability's implementation, or a 501 carrying the strategy's one-line reason. */
+/** The capability's implementation, or an \`unsupported\` answer carrying the strategy's one-line reason. */
 export function requireCapability<K extends keyof SessionCapabilities>(
   strategy: SessionStrategy,
   name: K,

@@ -1,7 +1,7 @@
 import { VARIANTS, type VariantCapabilityName, type VariantId } from "@/lib/catalog/variants";
 import type { Capability } from "./types";
 
-/** A capability the variant does not have: not supported, with the catalog's one-line reason (the 501's error). */
+/** A capability the variant does not have: not supported, with the catalog's one-line reason (the \`unsupported\` answer's error). */
 export function unsupported(id: VariantId, name: VariantCapabilityName): Capability<never> {
   const entry = VARIANTS[id].capabilities[name];
   return { supported: false, reason: entry === true ? `${id} cannot ${name}` : entry };
