@@ -98,7 +98,21 @@ ${addrMap}
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 2s;
       proxy_read_timeout 120s;
-      # Comparison runs stream NDJSON progress.
+      # Whole answers: if an instance dies mid-answer, the client gets a JSON 503, not half a response.
+      proxy_buffering on;
+    }
+
+    # Comparison runs stream NDJSON progress as it happens.
+    location = /api/compare/runs {
+      proxy_pass http://$session_lab_upstream;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_next_upstream error timeout;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 120s;
       proxy_buffering off;
     }
 
