@@ -15,6 +15,17 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 
+# The Redis store tests start their own redis-server (never the machine's).
+if [ ! -x "${REDIS_SERVER_BIN:-/usr/bin/redis-server}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian's redis-server for the Redis store tests"
+    apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "redis-server not found at ${REDIS_SERVER_BIN:-/usr/bin/redis-server}. Install it (sudo apt-get install -y redis-server) or set REDIS_SERVER_BIN." >&2
+    exit 1
+  fi
+fi
+
 echo "== typecheck" && npx tsc --noEmit
 echo "== lint" && npx eslint . --max-warnings 0
 echo "== format" && npx prettier --check . --log-level warn
