@@ -221,6 +221,31 @@ describe("the cluster", () => {
       100,
     );
     console.log(`[cluster] recovered from the PostgreSQL outage in ${Math.round(ms)} ms`);
+
+    // A black hole rather than a refusal: only the timeouts end the requests.
+    proxy.stall();
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const start = performance.now();
+          const answer = await device.request("GET", "/me");
+          return { status: answer.status, code: answer.body?.code, ms: performance.now() - start };
+        }),
+      );
+      console.log(`[cluster] PostgreSQL black hole: answered in ${answers.map((a) => Math.round(a.ms)).join(", ")} ms`);
+      for (const a of answers) {
+        expect(a).toMatchObject({ status: 503, code: "unavailable" });
+        expect(a.ms).toBeLessThan(12_000);
+      }
+    } finally {
+      proxy.restore();
+    }
+    await until(
+      () => device.request("GET", "/me"),
+      (a) => a.status === 200,
+      20_000,
+      200,
+    );
     for (const instance of cluster.instances) expect(instance.child?.exitCode).toBeNull();
   });
 
