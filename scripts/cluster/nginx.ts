@@ -46,6 +46,11 @@ http {
   client_header_buffer_size 4k;
   large_client_header_buffers 4 8k;
   client_max_body_size 64k;
+  # Room for answer headers that echo a long request line (a redirect's Location): too small a
+  # buffer makes nginx answer 502 instead of passing the app's answer on.
+  proxy_buffer_size 32k;
+  proxy_buffers 8 32k;
+  proxy_busy_buffers_size 64k;
 
   upstream session_lab {
 ${servers(" max_fails=1 fail_timeout=2s")}

@@ -66,6 +66,22 @@ export function send(baseUrl: string, req: FuzzRequest): Promise<{ status: numbe
   });
 }
 
+/** What the front refuses before reading the whole request (request line, headers, body size): 4xx. */
+const EARLY_REJECTIONS = new Set([400, 413, 414, 431]);
+
+/**
+ * send(), except that a connection closed on an oversized request is checked: nginx answers such a
+ * request (414, 431, 413) and closes without reading the rest, and the client may lose that answer
+ * to the reset while it is still sending. Sent again without its body, the answer must then be one
+ * of those 4xx; anything else stays a failure.
+ */
+async function sendOrEarlyRejection(baseUrl: string, req: FuzzRequest): Promise<{ status: number; error?: string }> {
+  const first = await send(baseUrl, req);
+  if (first.status !== 0) return first;
+  const again = await send(baseUrl, { ...req, body: null });
+  return EARLY_REJECTIONS.has(again.status) ? again : first;
+}
+
 /** Signs the run's own accounts in under every variant: their cookies and tokens go into some requests. */
 async function credentialsFor(baseUrl: string, accounts: { email: string; password: string }[]): Promise<Credentials> {
   const cookies: string[] = [];
@@ -107,7 +123,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     let lastReport = Date.now();
     const property = fc.asyncProperty(arbitrary, async (batch) => {
       if (requests >= opts.count) return true;
-      const answers = await Promise.all(batch.map((r) => send(opts.baseUrl, r)));
+      const answers = await Promise.all(batch.map((r) => sendOrEarlyRejection(opts.baseUrl, r)));
       let ok = true;
       answers.forEach((a, i) => {
         if (a.status === UNSENDABLE) return;
