@@ -16,6 +16,7 @@ REDIS_URL, and also checks that both instances survive and their memory returns 
 
 const MiB = 1024 * 1024;
 const WARM_UP_REQUESTS = 1000;
+const FUZZ_HEAP_MIB = 256;
 /**
  * Memory "back to baseline": within this much of the warm baseline, after the settle time. V8 keeps
  * heap it grew into for a while; what this catches is growth with the request count (a leak).
@@ -60,6 +61,9 @@ async function main(): Promise<number> {
         buildIfMissing: true,
         log: (l) => console.error(l),
         instanceLog: `${process.cwd()}/data/fuzz`,
+        // A capped heap: V8 then collects instead of growing into free memory, so a leak shows up
+        // as memory that stays up (or a dead instance), not as a heap that was merely never shrunk.
+        env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=${FUZZ_HEAP_MIB}`.trim() },
       });
     }
     const baseUrl = args.url ?? cluster!.frontUrl;
