@@ -1,5 +1,6 @@
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { ERROR_STATUS, type ErrorCode } from "../lib/api-errors";
+import { VARIANT_IDS } from "../lib/catalog/variants";
 import type { RunEvent } from "../lib/compare/types";
 import { VARIANT_IDS } from "../lib/catalog/variants";
 import { DEMO_PASSWORD, expect, test } from "./fixtures";
@@ -250,6 +251,7 @@ test.describe("live split-screen", () => {
     expect((await act("demote")).status()).toBe(200);
     const demoted = await panes();
     expect(demoted.stateful!.session!.role).toBe("member"); // read from the database
+    expect(demoted["stateful-cache"]!.session!.role).toBe("member"); // the role change evicted the cached row
     expect(demoted["nextauth-refresh"]!.session!.role).toBe("member"); // re-read per request
     expect(demoted.jwt!.session!.role).toBe("admin"); // stale: signed into the token
 
