@@ -46,6 +46,8 @@ function client(variant: VariantId, instance?: "a" | "b"): Device {
     target: { baseUrl: cluster.frontUrl, headers: instance ? { [TARGET_HEADER]: instance } : {} },
     variant,
     matrixProfile: false,
+    // 50 sign-ins at once hash 50 passwords (scrypt at OWASP's cost) on a small machine: wait for them.
+    timeoutMs: 60_000,
   });
 }
 
