@@ -2,7 +2,6 @@ import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { ERROR_STATUS, type ErrorCode } from "../lib/api-errors";
 import { VARIANT_IDS } from "../lib/catalog/variants";
 import type { RunEvent } from "../lib/compare/types";
-import { VARIANT_IDS } from "../lib/catalog/variants";
 import { DEMO_PASSWORD, expect, test } from "./fixtures";
 
 // The comparison lab's endpoints under hostile input and across scopes:
