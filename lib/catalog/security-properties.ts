@@ -71,12 +71,14 @@ function cells(
   return out;
 }
 
-// cookie-cache and nextauth-lazy are speed switches that change no outcome of their base (lib/catalog/variants.ts).
+// cookie-cache and nextauth-lazy are speed switches that change no outcome of their base (lib/catalog/variants.ts);
+// stateful-cache keeps stateful's cookie and rows (its cache is emptied on every revocation, docs/scaling.md).
 const ALL_BASE = {
   "cookie-version": "as-base",
   "jwt-denylist": "as-base",
   "jwt-refresh": "as-base",
   "nextauth-refresh": "as-base",
+  "stateful-cache": "as-base",
   "cookie-cache": "as-base",
   "nextauth-lazy": "as-base",
 } as const;
@@ -409,6 +411,7 @@ export const SECURITY_PROPERTIES: readonly SecurityProperty[] = [
         "jwt-denylist": HOLDS,
         "jwt-refresh": na("No denylist."),
         "nextauth-refresh": na("No denylist."),
+        "stateful-cache": na("No denylist: the session row is deleted and evicted from every instance's cache."),
         "cookie-cache": na("No denylist."),
         "nextauth-lazy": na("No denylist."),
       },
@@ -443,6 +446,7 @@ export const SECURITY_PROPERTIES: readonly SecurityProperty[] = [
         "jwt-denylist": na("No refresh token."),
         "jwt-refresh": HOLDS,
         "nextauth-refresh": na("No refresh token."),
+        "stateful-cache": na("No refresh token."),
         "cookie-cache": na("No refresh token."),
         "nextauth-lazy": na("No refresh token."),
       },
@@ -684,6 +688,7 @@ export const SECURITY_PROPERTIES: readonly SecurityProperty[] = [
         "nextauth-refresh": na(
           "/api/auth/* is built on the nextauth strategy's config only; this variant signs in through /api/nextauth-refresh.",
         ),
+        "stateful-cache": na("Auth.js's endpoints serve the nextauth variants only."),
         "cookie-cache": na("Auth.js's endpoints serve the nextauth variants only."),
         "nextauth-lazy": na(
           "/api/auth/* is built on the nextauth strategy's config only; this variant signs in through /api/nextauth-lazy.",
