@@ -44,6 +44,11 @@ test.describe("HTTP contract", () => {
     const wrong = await request.post(`/api/${strategy}/login`, { data: { email: "alice@example.com", password: "nope-nope-nope" } });
     const unknown = await request.post(`/api/${strategy}/login`, { data: { email: "nobody@example.com", password: "nope-nope-nope" } });
     expect(await expectJsonError(wrong, 401, "invalid_credentials")).toEqual(await expectJsonError(unknown, 401, "invalid_credentials"));
+    // A success resets the account's failure count: this test runs once per variant against the same account and must never
+    // trip the sign-in throttle (10 failures per account).
+    expect((await request.post(`/api/${strategy}/login`, { data: { email: "alice@example.com", password: DEMO_PASSWORD } })).status()).toBe(
+      200,
+    );
 
     // As bytes: Playwright would JSON-encode a string that does not parse, turning malformed JSON into a valid JSON string.
     const post = (data: string, type = "application/json") =>

@@ -218,7 +218,10 @@ for (const variant of VARIANT_IDS) {
               postgres: `SELECT * FROM "${table}" WHERE "userId" = '${member.id}'`,
             });
             const dump = JSON.stringify(rows);
-            const hash = createHash("sha256").update(token).digest("hex");
+            // A stateful variant other than stateful hashes under its id (lib/server/strategies/stateful.ts), so one
+            // variant's token never opens another's row.
+            const namespace = variant.startsWith("stateful-") ? `${variant}\0` : "";
+            const hash = createHash("sha256").update(namespace).update(token).digest("hex");
             const stored = rows.some((r) => r.tokenHash === hash);
             // The dumped hash as a credential is refused.
             const name = cookieName(line);
