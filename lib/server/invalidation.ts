@@ -16,7 +16,15 @@ import { SessionRowCache } from "@/lib/server/session-cache";
 // makes every read go to the database until it is back.
 
 export type RevocationReason =
-  "sign-out" | "revoke-device" | "revoke-all" | "disable" | "role-change" | "password-change" | "name-change" | "account-deleted";
+  | "sign-out"
+  | "revoke-device"
+  | "revoke-all"
+  | "disable"
+  | "role-change"
+  | "password-change"
+  | "name-change"
+  | "account-deleted"
+  | "session-cap";
 
 export interface Revocation {
   userId: string;

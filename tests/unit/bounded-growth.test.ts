@@ -7,6 +7,8 @@ import { memoryContext } from "@/lib/server/http/credential-context";
 import { paginate, readPageRequest } from "@/lib/server/http/pagination";
 import { ApiError } from "@/lib/server/http/route";
 import { startPeriodicPurge, stopPeriodicPurge } from "@/lib/server/startup";
+import { SESSION_COOKIES } from "@/lib/server/cookies";
+import { sessionCache } from "@/lib/server/invalidation";
 import { createStatefulStrategy } from "@/lib/server/strategies/stateful";
 import { newUser, TEST_PASSWORD } from "../support/db-user";
 import { fakeClock } from "../support/fake-clock";
@@ -36,6 +38,31 @@ describe("bounded growth", () => {
     expect((await strategy.validate(devices[1]!)).session).toBeNull();
     expect((await strategy.validate(devices[2]!)).session).not.toBeNull();
     expect((await strategy.validate(devices.at(-1)!)).session).not.toBeNull();
+  });
+
+  it("announces the sessions the cap ends, so stateful-cache's instance caches stop serving them", async () => {
+    const { id, email } = await newUser();
+    const clock = fakeClock(Date.now());
+    const accept = async () => ({ ok: true as const, user: { id, name: "Vera", role: "member" as const }, sessionVersion: 0 });
+    const strategy = createStatefulStrategy({
+      id: "stateful-cache",
+      clock,
+      idleSeconds: 600,
+      absoluteSeconds: 3600,
+      verifyCredentials: accept,
+      cookie: SESSION_COOKIES["stateful-cache"],
+      cache: sessionCache(),
+    });
+    const devices = [];
+    for (let i = 0; i < MAX_SESSIONS_PER_USER + 1; i++) {
+      const ctx = memoryContext();
+      expect((await strategy.signIn({ email, password: TEST_PASSWORD }, ctx)).ok).toBe(true);
+      devices.push(ctx);
+      clock.advance(1);
+    }
+    // The oldest row was cached at its sign-in; the cap deleted it, and the cache heard of it.
+    expect((await strategy.validate(devices[0]!)).session).toBeNull();
+    expect((await strategy.validate(devices[1]!)).session).not.toBeNull();
   });
 
   it("purges expired sessions periodically while the server runs, on an unref'd timer", async () => {

@@ -29,11 +29,14 @@ export interface SessionWithUser {
 /** Active stateful sessions a user may hold; a sign-in beyond it ends the oldest (docs/api.md). */
 export const MAX_SESSIONS_PER_USER = 20;
 
-/** Inserts the row, then ends the user's oldest sessions beyond `maxPerUser` (bounded growth: one row per sign-in otherwise). */
+/**
+ * Inserts the row, then ends the user's oldest sessions beyond `maxPerUser` (bounded growth: one row per sign-in otherwise).
+ * Resolves the ids of the sessions it ended, for the caller to announce (instances may cache those rows).
+ */
 export async function insertSession(
   row: Omit<SessionRow, "createdAt" | "lastSeenAt"> & { createdAt: Date },
   maxPerUser = MAX_SESSIONS_PER_USER,
-): Promise<void> {
+): Promise<string[]> {
   const db = getDb();
   await db.session.create({ data: { ...row, lastSeenAt: row.createdAt } });
   const beyond = await db.session.findMany({
@@ -43,7 +46,9 @@ export async function insertSession(
     skip: maxPerUser - 1,
     select: { id: true },
   });
-  if (beyond.length > 0) await db.session.deleteMany({ where: { id: { in: beyond.map((b) => b.id) }, userId: row.userId } });
+  const ended = beyond.map((b) => b.id);
+  if (ended.length > 0) await db.session.deleteMany({ where: { id: { in: ended }, userId: row.userId } });
+  return ended;
 }
 
 /**

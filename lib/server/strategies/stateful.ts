@@ -11,6 +11,7 @@ import {
 import * as sessions from "@/lib/server/data/sessions";
 import type { CredentialCheck } from "@/lib/server/auth/credentials";
 import type { CredentialContext } from "@/lib/server/http/credential-context";
+import { announceRevocation } from "@/lib/server/invalidation";
 import type { SessionRowCache } from "@/lib/server/session-cache";
 import { unsupported } from "./capabilities";
 import { NO_SESSION, type Clock, type Credentials, type SessionResult, type SessionStrategy } from "./types";
@@ -130,7 +131,7 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
       const absoluteExpiresAt = new Date(now + absoluteSeconds * 1000);
       const expiresAt = new Date(Math.min(now + idleMs, absoluteExpiresAt.getTime()));
       const row = { id: randomBytes(16).toString("base64url"), createdAt: new Date(now), expiresAt, absoluteExpiresAt };
-      await sessions.insertSession({
+      const ended = await sessions.insertSession({
         ...row,
         tokenHash: hashOf(token),
         userId: check.user.id,
@@ -138,6 +139,8 @@ export function createStatefulStrategy(opts: StatefulOptions): SessionStrategy {
         // The version read with the password hash: a bump during this sign-in leaves the row dead on arrival.
         sessionVersion: check.sessionVersion,
       });
+      // The per-user cap ended the oldest sessions: every instance's cache must forget them too.
+      if (ended.length > 0) await announceRevocation({ userId: check.user.id, sessionIds: ended, reason: "session-cap" });
       // The row just written, with the user as the credential check read it: the first request is a hit
       // (a revocation announced since the check began keeps it out, see `generation`).
       cache?.store(hashOf(token), { ...row, lastSeenAt: row.createdAt, user: { ...check.user, disabled: false } }, generation);
