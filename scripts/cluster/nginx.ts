@@ -18,6 +18,36 @@ function jsonError(status: number, code: string, error: string): string {
   return `return ${status} '${JSON.stringify({ error, code }).replace(/'/g, "\\'")}';`;
 }
 
+/** nginx's own errors, by the status nginx raises (494: its "request header too large"), answered as the app would. */
+const ERROR_ANSWERS: { raised: number; status: number; code: string; error: string; headers?: string }[] = [
+  { raised: 400, status: 400, code: "bad_request", error: "Malformed HTTP request." },
+  {
+    raised: 405,
+    status: 405,
+    code: "method_not_allowed",
+    error: "Method not allowed: use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS.",
+  },
+  { raised: 413, status: 413, code: "body_too_large", error: "Body too large." },
+  { raised: 414, status: 414, code: "uri_too_long", error: "Request URI too long." },
+  { raised: 494, status: 431, code: "header_too_large", error: "Request headers too large (at most 8 KiB per header line)." },
+  {
+    raised: 503,
+    status: 503,
+    code: "unavailable",
+    error: "No app instance is answering right now. Retry shortly.",
+    headers: "      add_header Retry-After 2 always;\n",
+  },
+];
+
+function errorLocation({ raised, status, code, error, headers = "" }: (typeof ERROR_ANSWERS)[number]): string {
+  return `    location = /__session-lab-error/${raised} {
+      internal;
+      default_type application/json;
+      add_header Cache-Control no-store always;
+${headers}      ${jsonError(status, code, error)}
+    }`;
+}
+
 export function nginxConfig({ dir, frontPort, instances, asRoot }: NginxLayout): string {
   const servers = (opts: string) => instances.map((i) => `    server 127.0.0.1:${i.port}${opts};`).join("\n");
   const addrMap = instances.map((i) => `    ~:${i.port}$ ${i.name};`).join("\n");
@@ -121,43 +151,7 @@ ${addrMap}
       proxy_buffering off;
     }
 
-    location = /__session-lab-error/400 {
-      internal;
-      default_type application/json;
-      add_header Cache-Control no-store always;
-      ${jsonError(400, "bad_request", "Malformed HTTP request.")}
-    }
-    location = /__session-lab-error/405 {
-      internal;
-      default_type application/json;
-      add_header Cache-Control no-store always;
-      ${jsonError(405, "method_not_allowed", "Method not allowed: use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS.")}
-    }
-    location = /__session-lab-error/413 {
-      internal;
-      default_type application/json;
-      add_header Cache-Control no-store always;
-      ${jsonError(413, "body_too_large", "Body too large.")}
-    }
-    location = /__session-lab-error/414 {
-      internal;
-      default_type application/json;
-      add_header Cache-Control no-store always;
-      ${jsonError(414, "uri_too_long", "Request URI too long.")}
-    }
-    location = /__session-lab-error/494 {
-      internal;
-      default_type application/json;
-      add_header Cache-Control no-store always;
-      ${jsonError(431, "header_too_large", "Request headers too large (at most 8 KiB per header line).")}
-    }
-    location = /__session-lab-error/503 {
-      internal;
-      default_type application/json;
-      add_header Cache-Control no-store always;
-      add_header Retry-After 2 always;
-      ${jsonError(503, "unavailable", "No app instance is answering right now. Retry shortly.")}
-    }
+${ERROR_ANSWERS.map(errorLocation).join("\n")}
   }
 }
 `;
