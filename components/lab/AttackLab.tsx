@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import type { AttackId } from "@/lib/catalog/attacks";
+import type { AttackId, AttackResult as Result } from "@/lib/catalog/attacks";
 import type { Outcome } from "@/lib/catalog/security-properties";
 import type { VariantId } from "@/lib/catalog/variants";
 
@@ -17,22 +17,6 @@ export interface LabAttack {
   sends: string;
   sources: string[];
   cells: { variant: VariantId; expected: Outcome; suite: { observed: string; detail: string } | null }[];
-}
-
-interface Exchange {
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  response: { status: number; headers: Record<string, string>; body: string };
-}
-interface Result {
-  attack: AttackId;
-  variant: VariantId;
-  expected: Outcome;
-  refused: boolean;
-  observed: "holds" | "fails";
-  asExpected: boolean;
-  explanation: string;
-  exchanges: Exchange[];
-  ms: number;
 }
 
 function expectationText(o: Outcome): string {

@@ -1,4 +1,4 @@
-import { applicableVariants, expectedOutcome, securityProperty } from "./security-properties";
+import { applicableVariants, expectedOutcome, securityProperty, type Outcome } from "./security-properties";
 import { VARIANTS, type VariantId } from "./variants";
 
 // The attack lab's attacks (/lab/attacks, POST /api/lab/attacks). Client-safe. Each attack tests one
@@ -142,4 +142,25 @@ export const ATTACKS: Record<AttackId, AttackInfo> = {
 export function attackExpectation(id: AttackId, variant: VariantId) {
   const a = ATTACKS[id];
   return { property: securityProperty(a.property), outcome: expectedOutcome(a.property, variant) };
+}
+
+/** One HTTP exchange of an attack, as sent and as received (shown on /lab/attacks). */
+export interface Exchange {
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response: { status: number; headers: Record<string, string>; body: string };
+}
+
+export interface AttackResult {
+  attack: AttackId;
+  variant: VariantId;
+  property: { id: string; title: string; sources: string[] };
+  expected: Outcome;
+  /** The attack was refused: the property was observed to hold. */
+  refused: boolean;
+  observed: "holds" | "fails";
+  /** Observed as the catalog expects (a fails-by-design cell is "as expected" when the attack succeeds). */
+  asExpected: boolean;
+  explanation: string;
+  exchanges: Exchange[];
+  ms: number;
 }

@@ -1,8 +1,7 @@
 import "server-only";
 import { createHmac, randomBytes } from "node:crypto";
-import { ATTACKS, attackExpectation, type AttackId } from "@/lib/catalog/attacks";
+import { ATTACKS, attackExpectation, type AttackId, type AttackResult, type Exchange } from "@/lib/catalog/attacks";
 import { VARIANTS, type VariantId } from "@/lib/catalog/variants";
-import type { Outcome } from "@/lib/catalog/security-properties";
 import { selfTarget } from "@/lib/server/compare/self";
 import { createLease, releaseLease, type LeaseAccount } from "@/lib/server/data/compare";
 import { loadEnv } from "@/lib/server/env";
@@ -12,26 +11,6 @@ import { loadEnv } from "@/lib/server/env";
 // response as sent and received (credentials shortened), and the verdict against the catalog. Attacks that
 // need a correctly signed token use the server's own keys: that is what proves the refusal comes from the
 // header or claim under test, not from a bad signature.
-
-export interface Exchange {
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  response: { status: number; headers: Record<string, string>; body: string };
-}
-
-export interface AttackResult {
-  attack: AttackId;
-  variant: VariantId;
-  property: { id: string; title: string; sources: string[] };
-  expected: Outcome;
-  /** The attack was refused: the property was observed to hold. */
-  refused: boolean;
-  observed: "holds" | "fails";
-  /** Observed as the catalog expects (a fails-by-design cell is "as expected" when the attack succeeds). */
-  asExpected: boolean;
-  explanation: string;
-  exchanges: Exchange[];
-  ms: number;
-}
 
 const EVIL = "http://evil.test";
 const SHOWN_HEADERS = ["content-type", "cache-control", "location", "access-control-allow-origin", "access-control-allow-credentials"];
