@@ -23,6 +23,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <Link href="/compare" className="mode">
               compare
             </Link>
+            <Link href="/lab/attacks" className="mode">
+              attack lab
+            </Link>
           </nav>
           <ModeSwitcher />
         </header>
