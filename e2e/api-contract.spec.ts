@@ -42,10 +42,12 @@ async function expectJsonError(res: APIResponse, status: number, code: ErrorCode
 test.describe("HTTP contract", () => {
   test("sign-in: wrong password and unknown email are indistinguishable; bad bodies are 4xx", async ({ request, strategy }) => {
     const wrong = await request.post(`/api/${strategy}/login`, { data: { email: "alice@example.com", password: "nope-nope-nope" } });
-    const unknown = await request.post(`/api/${strategy}/login`, { data: { email: "nobody@example.com", password: "nope-nope-nope" } });
+    // An unknown account of its own per run and variant: its failures are never reset by a success, and the throttle
+    // blocks an account after 10 (the test runs once per variant against one server).
+    const nobody = `nobody-${strategy}-${Date.now()}@example.com`;
+    const unknown = await request.post(`/api/${strategy}/login`, { data: { email: nobody, password: "nope-nope-nope" } });
     expect(await expectJsonError(wrong, 401, "invalid_credentials")).toEqual(await expectJsonError(unknown, 401, "invalid_credentials"));
-    // A success resets the account's failure count: this test runs once per variant against the same account and must never
-    // trip the sign-in throttle (10 failures per account).
+    // A success resets alice's failure count, so eleven variants' wrong passwords never trip the throttle.
     expect((await request.post(`/api/${strategy}/login`, { data: { email: "alice@example.com", password: DEMO_PASSWORD } })).status()).toBe(
       200,
     );
