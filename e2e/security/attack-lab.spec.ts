@@ -60,7 +60,7 @@ test("every attack at every variant it applies to: the verdict is the catalog's"
 
 test("the lab page fires an attack and shows the verdict; /compare shows the security matrix", async ({ page }) => {
   await page.goto("/");
-  await page.getByRole("link", { name: "Attack lab" }).click();
+  await page.getByRole("main").getByRole("link", { name: "Attack lab" }).click();
   await expect(page.getByRole("heading", { name: "Attack lab" })).toBeVisible();
   await page.getByTestId("attack-select").selectOption("alg-none");
   await page.getByTestId("variant-select").selectOption("jwt");
