@@ -8,6 +8,7 @@ import type { SessionInfo, SessionUser } from "@/lib/server/strategies/types";
 import { measure } from "@/lib/server/timing";
 import { RETRY_AFTER_SECONDS, unavailableReason } from "@/lib/server/unavailable";
 import { INSTANCE_HEADER } from "@/lib/catalog/cluster";
+import { loadEnv } from "@/lib/server/env";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/api-errors";
 import { contextFromRequest, isSameOriginRequest, type CredentialContext } from "./credential-context";
 
@@ -169,7 +170,7 @@ async function run(spec: EndpointSpec<Access, z.ZodType | undefined>, req: NextR
   let checkTiming: PhaseTiming | null = null;
   const finish = (res: NextResponse) => {
     if (checkTiming) addServerTiming(res, "session", checkTiming);
-    const instance = process.env.SESSION_LAB_INSTANCE;
+    const instance = loadEnv().SESSION_LAB_INSTANCE; // validated once at start, like every variable
     if (instance) res.headers.set(INSTANCE_HEADER, instance);
     return ctx.applyTo(res);
   };
