@@ -21,6 +21,7 @@ import Database from "better-sqlite3";
 
 import { prepareSqliteFile, providerForUrl, resolveDatabaseUrl, sqliteFilePath, type DatabaseProvider } from "./config";
 import { countingAdapterFactory } from "./counting-adapter";
+import { countLookup } from "@/lib/server/timing";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgres/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 
@@ -71,6 +72,11 @@ export type AdapterRow = Record<string, unknown>;
  * the raw driver). Values are the adapter's own, untyped: callers convert
  * (lib/server/data/*). A tagged template, like $queryRaw: values are always
  * bound parameters, never spliced into the SQL.
+ *
+ * On SQLite the statement is prepared once per connection and kept: the
+ * adapter prepares every query afresh, and planning a join cost more than
+ * running it (a server profile of the stateful check: prepare() was half of
+ * the lookup). Same connection, same transaction visibility as the adapter.
  */
 export async function adapterQuery(strings: TemplateStringsArray, ...values: string[]): Promise<AdapterRow[]> {
   const client = getDb();
@@ -79,8 +85,37 @@ export async function adapterQuery(strings: TemplateStringsArray, ...values: str
   const adapter = entry.adapter;
   if (!adapter) throw new Error("the database adapter did not connect");
   const sql = strings.reduce((text, part, i) => `${text}${entry.provider === "sqlite" ? "?" : `$${i}`}${part}`);
-  const result = await adapter.queryRaw({ sql, args: values, argTypes: values.map(() => ({ scalarType: "string", arity: "scalar" })) });
-  return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
+  const viaAdapter = async () => {
+    const result = await adapter.queryRaw({ sql, args: values, argTypes: values.map(() => ({ scalarType: "string", arity: "scalar" })) });
+    return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
+  };
+  const statement = entry.provider === "sqlite" ? preparedStatement(adapter, sql) : null;
+  if (!statement) return viaAdapter();
+  return countLookup("db", async () => {
+    try {
+      return statement.all(...values) as AdapterRow[];
+    } catch {
+      // A read: running it again through the adapter gives its own error (busy, closed, …), as every other query does.
+      return viaAdapter();
+    }
+  });
+}
+
+// Prepared statements per better-sqlite3 connection (the adapter's own `client`); keyed by SQL text, which comes
+// only from adapterQuery's templates in this codebase, so the map stays as small as the code.
+const preparedByConnection = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+function preparedStatement(adapter: SqlDriverAdapter, sql: string): Database.Statement | null {
+  const connection = (adapter as { client?: unknown }).client;
+  if (!(connection instanceof Database) || !connection.open) return null;
+  let statements = preparedByConnection.get(connection);
+  if (!statements) preparedByConnection.set(connection, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
 }
 
 /** Adapter values as app values: a DateTime column (ISO text on both adapters, or a Date). */
