@@ -44,6 +44,8 @@ export const benchReportSchema = z.object({
       z.object({
         variant: z.string(),
         check: distribution,
+        /** Absent in results of earlier versions of the bench. */
+        coldCheck: distribution.optional(),
         floorChain: z.array(z.string()),
         floorUs: z.number(),
         driverFloorUs: z.number(),
@@ -73,7 +75,15 @@ export const benchReportSchema = z.object({
     rssMb: z.object({ peak: z.number(), idle: z.number() }),
     matrix: z.object({ wallSeconds: z.number(), exitCode: z.number().nullable(), cells: z.number(), args: z.array(z.string()) }),
   }),
-  summary: z.object({ minRatio: z.number(), variant: z.string() }),
+  summary: z.object({
+    minRatio: z.number(),
+    variant: z.string(),
+    // Absent in results of earlier versions of the bench (lib/bench/verdicts.ts).
+    belowGoal: z
+      .array(z.object({ variant: z.string(), ratio: z.number(), cause: z.enum(["library", "ours"]), reason: z.string() }))
+      .optional(),
+    overFloor: z.array(z.object({ variant: z.string(), ratioToFloor: z.number(), reason: z.string() })).optional(),
+  }),
 });
 export type BenchReport = z.infer<typeof benchReportSchema>;
 

@@ -224,24 +224,28 @@ async function serverReportedCheck(
 /**
  * The wall time of `npm run compare` against the bench server, pinned like
  * the load generator. Its JSON goes to a file: a pipe may lose the end of a
- * large output when the CLI exits.
+ * large output when the CLI exits. Spawned, not run synchronously: the RSS
+ * sampler keeps running, so the server's memory during the matrix counts too.
  */
-function runMatrix(pin: boolean, base: string, args: string[]): HttpResult["matrix"] {
+async function runMatrix(pin: boolean, base: string, args: string[]): Promise<HttpResult["matrix"]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "session-lab-bench-"));
   const out = path.join(dir, "matrix.json");
   const fd = openSync(out, "w");
   try {
     const [command, argv] = pinned(pin, 1, process.execPath, [TSX_BIN, "scripts/compare.ts", base, "--json", "--quiet", ...args]);
     const started = performance.now();
-    const run = spawnSync(command, argv, { stdio: ["ignore", fd, "pipe"], encoding: "utf8" });
+    const child = spawn(command, argv, { stdio: ["ignore", fd, "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (d) => (stderr = (stderr + String(d)).slice(-2000)));
+    const exitCode = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
     const wallSeconds = (performance.now() - started) / 1000;
     let cells = 0;
     try {
       cells = ((JSON.parse(readFileSync(out, "utf8")) as { cells?: unknown[] }).cells ?? []).length;
     } catch {
-      console.error(`\nThe comparison matrix produced no result (exit ${run.status}): ${run.stderr?.slice(-500) ?? ""}`);
+      console.error(`\nThe comparison matrix produced no result (exit ${exitCode}): ${stderr.slice(-500)}`);
     }
-    return { wallSeconds, exitCode: run.status, cells, args };
+    return { wallSeconds, exitCode, cells, args };
   } finally {
     closeSync(fd);
     rmSync(dir, { recursive: true, force: true });
@@ -335,7 +339,7 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
       });
     }
     progress("comparison matrix");
-    const matrix = runMatrix(pin, base, opts.matrixArgs);
+    const matrix = await runMatrix(pin, base, opts.matrixArgs);
     return {
       pinned: pin,
       pinning,

@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { VARIANT_IDS } from "@/lib/catalog/variants";
+import { FLOOR_GOAL, floorVerdicts, THROUGHPUT_GOAL, throughputVerdicts } from "@/lib/bench/verdicts";
 import { BENCH_RESULTS_DIR, LATEST_BENCH_FILE, type BenchReport } from "@/lib/server/bench-results";
 import { applyMigrations } from "@/lib/server/db/migrate";
 import { disconnectDb } from "@/lib/server/db/client";
@@ -97,11 +98,19 @@ console.table(
     variant: r.variant,
     median: us(r.check.medianUs),
     p99: us(r.check.p99Us),
+    "caches evicted": us(r.coldCheck.medianUs),
     "floor (library chain)": `${us(r.floorUs)} = ${r.floorChain.join(" + ")}`,
     "× floor": r.ratioToFloor.toFixed(2),
     "floor, raw driver": us(r.driverFloorUs),
     "credential bytes": r.credentialBytes,
   })),
+);
+const overFloor = floorVerdicts({ inProcess: inProcess.variants, floors: inProcess.floors, http: [] });
+console.log(
+  `"caches evicted": the median of checks each run after sweeping 16 MiB of memory and a turn of the event loop, as a check in a server runs after the framework's own work.` +
+    (overFloor.length === 0
+      ? `\nEvery check is within ${FLOOR_GOAL}× its floor.`
+      : `\nOver ${FLOOR_GOAL}× the floor:\n${overFloor.map((v) => `  ${v.variant} (${v.ratioToFloor.toFixed(2)}×): ${v.reason}`).join("\n")}`),
 );
 console.log("Floors, measured in this run (µs):");
 console.table(
@@ -140,11 +149,23 @@ console.table(
     "(wall clock)": pct(r.wallRatio),
     "p99 ms signed in": r.protected.latencyP99Ms,
     "check in server µs (Server-Timing median)": us(r.serverCheck.medianUs),
-    "in process µs": us(inProcess.variants.find((v) => v.variant === r.variant)!.check.medianUs),
+    "in process µs, hot / caches evicted": (() => {
+      const ip = inProcess.variants.find((v) => v.variant === r.variant)!;
+      return `${us(ip.check.medianUs)} / ${us(ip.coldCheck.medianUs)}`;
+    })(),
     lookups: r.lookups,
     "RSS peak MB": r.rssPeakMb,
   })),
 );
+const verdictInput = { inProcess: inProcess.variants, floors: inProcess.floors, http: http.rows };
+const below = throughputVerdicts(verdictInput);
+console.log(
+  "   A check in the server runs after the framework's own request handling, with the CPU's caches full of other code: compare it with the in-process check after a cache eviction, not with the hot loop.",
+);
+if (below.length > 0)
+  console.log(
+    `   Under ${Math.round(THROUGHPUT_GOAL * 100)}%:\n${below.map((v) => `   - ${v.variant} (${pct(v.ratio)}): ${v.reason}`).join("\n")}`,
+  );
 console.log(`3. Server RSS: ${http.rssMb.idle} MB idle, ${http.rssMb.peak} MB peak under load (target < 300 MB)`);
 console.log(
   `4. Comparison matrix${matrixArgs.length ? ` (${matrixArgs.join(" ")})` : ""}: ${http.matrix.cells} cells in ${http.matrix.wallSeconds.toFixed(1)} s` +
@@ -164,7 +185,12 @@ const report: BenchReport = {
   counts: { iterations, rounds, durationSeconds: duration, connections },
   inProcess,
   http,
-  summary: { minRatio: worst.ratio, variant: worst.variant },
+  summary: {
+    minRatio: worst.ratio,
+    variant: worst.variant,
+    belowGoal: below.map(({ variant, ratio, cause, reason }) => ({ variant, ratio, cause, reason })),
+    overFloor: floorVerdicts(verdictInput).map(({ variant, ratioToFloor, reason }) => ({ variant, ratioToFloor, reason })),
+  },
 };
 
 // Every row measured, with a real number: what the smoke run in `npm test` asserts (never how fast).
@@ -172,7 +198,8 @@ const problems: string[] = [];
 const finite = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
 for (const id of VARIANT_IDS) {
   const ip = inProcess.variants.find((r) => r.variant === id);
-  if (!ip || !finite(ip.check.medianUs) || !finite(ip.floorUs)) problems.push(`${id}: no in-process figure`);
+  if (!ip || !finite(ip.check.medianUs) || !finite(ip.coldCheck.medianUs) || !finite(ip.floorUs))
+    problems.push(`${id}: no in-process figure`);
   const h = http.rows.find((r) => r.variant === id);
   if (!h || ![h.protected.reqPerSec, h.baseline.reqPerSec, h.ratio, h.serverCheck.medianUs].every(finite))
     problems.push(`${id}: no throughput figure`);
@@ -191,8 +218,13 @@ if (problems.length > 0) {
   console.error(`Not every row was measured:\n  ${problems.join("\n  ")}`);
   process.exitCode = 1;
 }
-const below = http.rows.filter((r) => r.ratio < 0.85).map((r) => r.variant);
+// The summary line names every variant under the goal with its measured cause (details above and in the JSON).
+const causes = below.map((v) =>
+  v.cause === "library"
+    ? `${v.variant} ${pct(v.ratio)} (library floor ${us(v.floorUs)} µs > ${us(v.budgetUs)} µs budget${v.remedy ? `; ${v.remedy.variant} ${pct(v.remedy.ratio)}` : ""})`
+    : `${v.variant} ${pct(v.ratio)} (ours to fix)`,
+);
 console.log(
-  `protected/baseline: min ${Math.round(worst.ratio * 100)}% (${worst.variant})${below.length ? `; below 85%: ${below.join(", ")}` : ""}`,
+  `protected/baseline: min ${Math.round(worst.ratio * 100)}% (${worst.variant})${causes.length ? `; below 85%: ${causes.join(", ")}` : ""}`,
 );
 process.exit();
