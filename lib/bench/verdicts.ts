@@ -74,7 +74,7 @@ export function throughputVerdicts(input: VerdictInput): ThroughputVerdict[] {
           remedy,
           reason:
             `${chain} alone costs ${us(floorUs)} µs per check; ${room}. The library's floor rules out ${pct(THROUGHPUT_GOAL)} as shipped` +
-            (remedy ? `; ${remedy.variant} (its speed switch) reaches ${pct(remedy.ratio)}.` : "."),
+            (remedy ? `; ${remedy.variant}, the speed switch of its strategy, reaches ${pct(remedy.ratio)}.` : "."),
         };
       }
       return {

@@ -265,7 +265,7 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
     : "not pinned (taskset or a second core is missing): server and generator share the cores";
   // The server's V8 flags as `npm start` sets them (its heap limit bounds the memory it grows to under load).
   const startScript = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.start ?? "";
-  const v8Flags = startScript.match(/--max-old-space-size=\d+/g) ?? [];
+  const v8Flags = startScript.match(/--max-(old|semi)-space-size=\d+/g) ?? [];
   const [command, argv] = pinned(pin, 0, process.execPath, [...v8Flags, NEXT_BIN, "start", "-p", String(opts.port), "-H", "127.0.0.1"]);
   const server = spawn(command, argv, {
     env: {

@@ -53,8 +53,9 @@ export interface VariantCheckRow {
    * runs after the framework's own request handling: what the caches do to the same code.
    */
   coldCheck: Distribution;
-  /** The library chain: the base primitive plus one Prisma lookup per catalog lookup. */
+  /** The library chain: the base primitive plus one Prisma lookup per catalog lookup (a cache hit: one SHA-256). */
   floorChain: FloorId[];
+  /** The chain's median, timed alternately with the check (timePaired). */
   floorUs: number;
   /** The same chain with the raw driver's lookup instead of Prisma's. */
   driverFloorUs: number;
@@ -99,8 +100,11 @@ async function rawDriverLookup(databaseUrl: string): Promise<{ lookup: (hash: st
   return { lookup: async (hash) => (await client.query({ ...query, values: [hash] })).rows[0], close: () => client.end() };
 }
 
-async function measureFloors(counts: Counts, databaseUrl: string, tokenHash: string): Promise<Record<FloorId, Distribution>> {
-  const { iterations, warmup } = counts;
+/** One call of each floor's primitive, ready to time (keys imported, tokens made). */
+async function floorWorks(
+  databaseUrl: string,
+  tokenHash: string,
+): Promise<{ works: Record<FloorId, () => unknown>; close: () => Promise<void> }> {
   const secret = randomBytes(32).toString("base64url");
   const key = await webcrypto.subtle.importKey("raw", Buffer.from(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   const claims = { name: "Alice Example", role: "member", sid: undefined, jti: randomBytes(16).toString("base64url") };
@@ -125,23 +129,40 @@ async function measureFloors(counts: Counts, databaseUrl: string, tokenHash: str
   });
   const driver = await rawDriverLookup(databaseUrl);
   const db = getDb();
-  const run = (work: () => unknown) => timeCalls(work, iterations, warmup);
-  try {
-    return {
-      sha256: await run(() => hash("sha256", token, "hex")),
-      "hmac-sha256": await run(() => createHmac("sha256", secret).update(signingInput).digest()),
-      "jose-verify": await run(() => jwtVerify(jwt, key, { algorithms: ["HS256"] })),
-      "iron-unseal": await run(() => unsealData(sealed, { password: secret, ttl: 3600 })),
-      "authjs-decode": await run(() => authJsDecode({ token: authToken, secret, salt })),
-      "authjs-encode": await run(() =>
-        authJsEncode({ token: { sub: "u_123456789", name: "Alice Example", role: "member" }, secret, salt, maxAge: 3600 }),
-      ),
-      "prisma-lookup": await run(() => db.$queryRawUnsafe(`${LOOKUP_SQL}${databaseProvider() === "sqlite" ? "?" : "$1"}`, tokenHash)),
-      "driver-lookup": await run(() => driver.lookup(tokenHash)),
-    };
-  } finally {
-    await driver.close();
+  const works: Record<FloorId, () => unknown> = {
+    sha256: () => hash("sha256", token, "hex"),
+    "hmac-sha256": () => createHmac("sha256", secret).update(signingInput).digest(),
+    "jose-verify": () => jwtVerify(jwt, key, { algorithms: ["HS256"] }),
+    "iron-unseal": () => unsealData(sealed, { password: secret, ttl: 3600 }),
+    "authjs-decode": () => authJsDecode({ token: authToken, secret, salt }),
+    "authjs-encode": () =>
+      authJsEncode({ token: { sub: "u_123456789", name: "Alice Example", role: "member" }, secret, salt, maxAge: 3600 }),
+    "prisma-lookup": () => db.$queryRawUnsafe(`${LOOKUP_SQL}${databaseProvider() === "sqlite" ? "?" : "$1"}`, tokenHash),
+    "driver-lookup": () => driver.lookup(tokenHash),
+  };
+  return { works, close: () => driver.close() };
+}
+
+/**
+ * A check and its floor chain, timed alternately call by call: both see the same state of the machine
+ * (jose's WebCrypto calls, for one, are quicker or slower with the thread pool's threads awake or asleep).
+ */
+async function timePaired(check: () => Promise<unknown>, floor: () => Promise<unknown>, counts: Counts) {
+  for (let i = 0; i < counts.warmup; i++) {
+    await floor();
+    await check();
   }
+  const checkSamples: number[] = [];
+  const floorSamples: number[] = [];
+  for (let i = 0; i < counts.iterations; i++) {
+    let start = performance.now();
+    await floor();
+    floorSamples.push((performance.now() - start) * 1000);
+    start = performance.now();
+    await check();
+    checkSamples.push((performance.now() - start) * 1000);
+  }
+  return { check: distribution(checkSamples), floor: distribution(floorSamples) };
 }
 
 /**
@@ -184,45 +205,49 @@ export async function benchInProcess(
   onProgress: (text: string) => void = () => {},
 ): Promise<InProcessResult> {
   const registry = strategies();
-  const rows: VariantCheckRow[] = [];
-  let statefulTokenHash: string | null = null;
-  const checks = new Map<VariantId, { check: Distribution; coldCheck: Distribution; credentialBytes: number }>();
-  for (const id of VARIANT_IDS) {
-    onProgress(`in-process check: ${id}`);
-    const strategy = registry[id];
-    const ctx = await signedInContext(strategy);
-    if (id === "stateful") {
-      const cookie = [...ctx.jar.values()][0];
-      if (cookie) statefulTokenHash = createHash("sha256").update(cookie).digest("hex");
+  const contexts = new Map<VariantId, Awaited<ReturnType<typeof signedInContext>>>();
+  for (const id of VARIANT_IDS) contexts.set(id, await signedInContext(registry[id]));
+  // The lookup floors read the stateful session's own row.
+  const statefulCookie = [...contexts.get("stateful")!.jar.values()][0];
+  const tokenHash = statefulCookie ? createHash("sha256").update(statefulCookie).digest("hex") : "0".repeat(64);
+  const { works, close } = await floorWorks(databaseUrl, tokenHash);
+  try {
+    onProgress("floors");
+    const floors = {} as Record<FloorId, Distribution>;
+    for (const id of Object.keys(works) as FloorId[]) floors[id] = await timeCalls(works[id], counts.iterations, counts.warmup);
+
+    const rows: VariantCheckRow[] = [];
+    for (const id of VARIANT_IDS) {
+      onProgress(`in-process check: ${id}`);
+      const strategy = registry[id];
+      const ctx = contexts.get(id)!;
+      const first = await strategy.validate(ctx);
+      if (!first.session) throw new Error(`${id}: its own fresh credential was rejected`);
+      const validate = async () => {
+        const { session } = await strategy.validate(ctx);
+        if (!session) throw new Error(`${id}: session rejected during the benchmark`);
+      };
+      const chain = floorChain(id);
+      const floorOfChain = async () => {
+        for (const f of chain) await works[f]();
+      };
+      const paired = await timePaired(validate, floorOfChain, counts);
+      // Each cold sample sweeps 16 MiB (a few ms): a tenth of the hot count is plenty for a median.
+      const coldCheck = await timeColdCalls(validate, Math.max(20, Math.round(counts.iterations / 10)));
+      const driverFloorUs = chain.reduce((sum, f) => sum + floors[f === "prisma-lookup" ? "driver-lookup" : f].medianUs, 0);
+      rows.push({
+        variant: id,
+        check: paired.check,
+        coldCheck,
+        floorChain: chain,
+        floorUs: paired.floor.medianUs,
+        driverFloorUs,
+        ratioToFloor: paired.check.medianUs / paired.floor.medianUs,
+        credentialBytes: first.session.credentialBytes,
+      });
     }
-    const first = await strategy.validate(ctx);
-    if (!first.session) throw new Error(`${id}: its own fresh credential was rejected`);
-    const validate = async () => {
-      const { session } = await strategy.validate(ctx);
-      if (!session) throw new Error(`${id}: session rejected during the benchmark`);
-    };
-    const check = await timeCalls(validate, counts.iterations, counts.warmup);
-    // Each cold sample sweeps 16 MiB (a few ms): a tenth of the hot count is plenty for a median.
-    const coldCheck = await timeColdCalls(validate, Math.max(20, Math.round(counts.iterations / 10)));
-    checks.set(id, { check, coldCheck, credentialBytes: first.session.credentialBytes });
+    return { database: databaseProvider(), floors, variants: rows };
+  } finally {
+    await close();
   }
-  onProgress("floors");
-  const floors = await measureFloors(counts, databaseUrl, statefulTokenHash ?? "0".repeat(64));
-  for (const id of VARIANT_IDS) {
-    const { check, coldCheck, credentialBytes } = checks.get(id)!;
-    const chain = floorChain(id);
-    const floorUs = chain.reduce((sum, f) => sum + floors[f].medianUs, 0);
-    const driverFloorUs = chain.reduce((sum, f) => sum + floors[f === "prisma-lookup" ? "driver-lookup" : f].medianUs, 0);
-    rows.push({
-      variant: id,
-      check,
-      coldCheck,
-      floorChain: chain,
-      floorUs,
-      driverFloorUs,
-      ratioToFloor: check.medianUs / floorUs,
-      credentialBytes,
-    });
-  }
-  return { database: databaseProvider(), floors, variants: rows };
 }

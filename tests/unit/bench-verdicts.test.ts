@@ -35,7 +35,7 @@ describe("throughput verdicts", () => {
     expect(cookie).toMatchObject({ cause: "library", floorUs: 480, remedy: { variant: "cookie-cache", ratio: 0.95 } });
     expect(cookie!.budgetUs).toBeCloseTo(1000 / 0.85 - 1000, 5);
     expect(cookie!.reason).toContain("iron-unseal alone costs 480 µs");
-    expect(cookie!.reason).toContain("cookie-cache (its speed switch) reaches 95%");
+    expect(cookie!.reason).toContain("cookie-cache, the speed switch of its strategy, reaches 95%");
     // A cheap chain under the goal is ours to fix, whatever the library.
     expect(stateful).toMatchObject({ cause: "ours", remedy: null });
     expect(stateful!.reason).toContain("ours to fix");
