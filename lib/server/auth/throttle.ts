@@ -1,5 +1,8 @@
-import { RateLimiterMemory, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { hash } from "node:crypto";
+import type Redis from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { normalizeEmail } from "@/lib/server/data/users";
+import { commandConnection, redisConfigured, redisKey } from "@/lib/server/redis";
 
 // Sign-in throttling (ASVS 6.3.1, OWASP's credential-stuffing advice) with
 // rate-limiter-flexible: failed sign-ins are counted per account and per
@@ -22,15 +25,26 @@ export const SIGN_IN_LIMITS: SignInLimits = { accountFailures: 10, clientFailure
 
 export type LimiterOptions = { keyPrefix: string; points: number; duration: number; blockDuration: number };
 
-/**
- * Where the counts live. In memory by default (one process); a deployment of
- * several instances passes a factory of shared limiters instead, e.g. with
- * REDIS_URL: `(o) => new RateLimiterRedis({ storeClient: redis, ...o })`, so
- * that every instance counts the same failures.
- */
+/** Where the counts live: in this process's memory, or in Redis for every instance (with REDIS_URL). */
 export type LimiterFactory = (options: LimiterOptions) => RateLimiterAbstract;
 
 export const memoryLimiters: LimiterFactory = (options) => new RateLimiterMemory(options);
+
+/**
+ * Counts shared by every instance through Redis, so an attacker spreading guesses over instances meets one
+ * limit. While Redis cannot answer, each instance counts in its own memory (rate-limiter-flexible's insurance
+ * limiter): sign-in keeps working and stays throttled, per instance, until Redis is back.
+ */
+export function redisLimiters(redis: Redis, prefix: string): LimiterFactory {
+  return (options) =>
+    new RateLimiterRedis({
+      ...options,
+      storeClient: redis,
+      keyPrefix: `${prefix}${options.keyPrefix}`,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
+}
 
 export interface SignInThrottle {
   /** Seconds until this account and client may try again; 0 when they may now. */
@@ -48,7 +62,9 @@ export function createSignInThrottle(limits: SignInLimits = SIGN_IN_LIMITS, limi
   });
   const account = limiters(options("sign-in-account", limits.accountFailures));
   const client = limiters(options("sign-in-client", limits.clientFailures));
-  const accountKey = (email: string) => normalizeEmail(email);
+  // Keys are hashes: the store (Redis, with REDIS_URL) never holds an address or an IP in the clear.
+  const accountKey = (email: string) => hash("sha256", `account\0${normalizeEmail(email)}`, "base64url");
+  const clientKey = (from: string) => hash("sha256", `client\0${from}`, "base64url");
 
   async function waitOf(limiter: RateLimiterAbstract, key: string, points: number): Promise<number> {
     const state = await limiter.get(key);
@@ -59,13 +75,13 @@ export function createSignInThrottle(limits: SignInLimits = SIGN_IN_LIMITS, limi
     async retryAfterSeconds(email, from) {
       const [a, c] = await Promise.all([
         waitOf(account, accountKey(email), limits.accountFailures),
-        waitOf(client, from, limits.clientFailures),
+        waitOf(client, clientKey(from), limits.clientFailures),
       ]);
       return Math.max(a, c);
     },
     async recordFailure(email, from) {
       // consume() rejects once a key is past its limit (and blocks it): that is the point, not an error.
-      await Promise.all([account.consume(accountKey(email)).catch(() => null), client.consume(from).catch(() => null)]);
+      await Promise.all([account.consume(accountKey(email)).catch(() => null), client.consume(clientKey(from)).catch(() => null)]);
     },
     async recordSuccess(email) {
       await account.delete(accountKey(email));
@@ -75,8 +91,11 @@ export function createSignInThrottle(limits: SignInLimits = SIGN_IN_LIMITS, limi
 
 const holder = globalThis as typeof globalThis & { __sessionLabSignInThrottle?: SignInThrottle };
 
-/** The process's throttle, shared by the JSON sign-in and Auth.js's own credentials endpoint. */
+/** The process's throttle, shared by the JSON sign-in and Auth.js's own credentials endpoint; in Redis with REDIS_URL. */
 export function signInThrottle(): SignInThrottle {
-  holder.__sessionLabSignInThrottle ??= createSignInThrottle();
+  holder.__sessionLabSignInThrottle ??= createSignInThrottle(
+    SIGN_IN_LIMITS,
+    redisConfigured() ? redisLimiters(commandConnection(), redisKey("throttle:")) : memoryLimiters,
+  );
   return holder.__sessionLabSignInThrottle;
 }
