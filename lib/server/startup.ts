@@ -4,6 +4,7 @@ import { deleteExpiredSessions } from "@/lib/server/data/sessions";
 import { purgeHandoffRows } from "@/lib/server/data/handoff";
 import { seedDemoUsers } from "@/lib/server/demo-data";
 import { loadEnv } from "@/lib/server/env";
+import { newPasswordProblem } from "@/lib/server/passwords";
 import { strategies } from "@/lib/server/strategies";
 import { startInvalidationListener } from "@/lib/server/invalidation";
 import { checkRedisAtStart } from "@/lib/server/redis";
@@ -27,6 +28,8 @@ async function prepare(): Promise<void> {
   await checkRedisAtStart();
   await applyMigrations(env.DATABASE_URL);
   // Only in the demo, or with an explicitly set strong DEMO_PASSWORD: never a default admin in production.
+  const refused = await seedPasswordProblem(env);
+  if (refused) throw new Error(refused);
   const seeded = env.seedPassword === null ? 0 : await seedDemoUsers(env.seedPassword);
   // Housekeeping: validate() removes expired rows it meets; this removes the ones nobody came back for,
   // now and then every PURGE_INTERVAL_MS.
@@ -46,6 +49,16 @@ async function prepare(): Promise<void> {
       (env.REDIS_URL ? `; Redis stores and invalidation (prefix ${env.REDIS_PREFIX})` : "") +
       (env.SESSION_LAB_INSTANCE ? `; instance ${env.SESSION_LAB_INSTANCE}` : ""),
   );
+}
+
+/**
+ * Outside the demo, the demo accounts (an admin among them) are real accounts: their DEMO_PASSWORD must pass
+ * the same common-password check as any new password (env.ts has already checked its length and the default).
+ */
+export async function seedPasswordProblem(env: { demo: boolean; seedPassword: string | null }): Promise<string | null> {
+  if (env.demo || env.seedPassword === null) return null;
+  const problem = await newPasswordProblem(env.seedPassword);
+  return problem ? `DEMO_PASSWORD is refused outside the demo: ${problem} Unset it to seed no demo accounts.` : null;
 }
 
 /** How often a running server deletes expired sessions, store rows and handoff rows. */

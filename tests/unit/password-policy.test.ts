@@ -65,3 +65,15 @@ describe("new passwords: not common or breached, and not the current one", () =>
     expect(await newPasswordProblem("a-new-password-123", "lab-demo-password")).toBeNull();
   });
 });
+
+describe("DEMO_PASSWORD outside the demo", () => {
+  it("is refused when it is a common password, even a long one that env.ts let through", async () => {
+    const { seedPasswordProblem } = await import("@/lib/server/startup");
+    // 16+ characters and 8+ distinct ones (env.ts's checks), yet a breached password with digits appended.
+    expect(await seedPasswordProblem({ demo: false, seedPassword: "iloveyou12345678!" })).toMatch(/DEMO_PASSWORD is refused.*common/);
+    expect(await seedPasswordProblem({ demo: false, seedPassword: "a-long-lab-demo-password-42" })).toBeNull();
+    // The demo seeds its published default by design, and no password means no demo accounts.
+    expect(await seedPasswordProblem({ demo: true, seedPassword: "iloveyou12345678!" })).toBeNull();
+    expect(await seedPasswordProblem({ demo: false, seedPassword: null })).toBeNull();
+  });
+});
