@@ -58,4 +58,16 @@ describe("adapterQuery", () => {
     // Values are always bound, never spliced: a hostile value is just a value that matches nothing.
     expect(await adapterQuery`SELECT "id" FROM "User" WHERE "id" = ${"x' OR '1'='1"}`).toEqual([]);
   });
+
+  it.runIf(databaseProvider() === "postgresql")("names its statements on PostgreSQL, so pg prepares each once per connection", async () => {
+    const { tokenHash } = await newSession();
+    for (let i = 0; i < 5; i++) expect(await findSessionByTokenHash(tokenHash)).not.toBeNull();
+    // Through Prisma (unnamed), on the pool's most recently used connection: the one the lookups ran on.
+    const prepared = await getDb().$queryRawUnsafe<{ name: string }[]>(
+      `SELECT name FROM pg_prepared_statements WHERE name LIKE 'session\\_lab\\_%'`,
+    );
+    expect(prepared.length).toBeGreaterThan(0);
+    // Only adapterQuery's few statements are named; Prisma's own queries are not.
+    expect(prepared.length).toBeLessThan(10);
+  });
 });

@@ -14,6 +14,7 @@
 // whose API is a subset of the PostgreSQL one (PostgreSQL adds e.g.
 // `mode: "insensitive"`), so code that type-checks runs on both.
 
+import { hash } from "node:crypto";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
@@ -73,10 +74,13 @@ export type AdapterRow = Record<string, unknown>;
  * (lib/server/data/*). A tagged template, like $queryRaw: values are always
  * bound parameters, never spliced into the SQL.
  *
- * On SQLite the statement is prepared once per connection and kept: the
- * adapter prepares every query afresh, and planning a join cost more than
- * running it (a server profile of the stateful check: prepare() was half of
- * the lookup). Same connection, same transaction visibility as the adapter.
+ * Each statement is prepared once per connection. On SQLite it is kept on
+ * the adapter's connection: the adapter prepares every query afresh, and
+ * planning a join cost more than running it (a server profile of the
+ * stateful check: prepare() was half of the lookup); same connection, same
+ * transaction visibility as the adapter. On PostgreSQL it gets a name
+ * (preparedStatementName), which pg prepares once per pooled connection
+ * instead of PostgreSQL parsing and planning it on every request.
  */
 export async function adapterQuery(strings: TemplateStringsArray, ...values: string[]): Promise<AdapterRow[]> {
   const client = getDb();
@@ -89,6 +93,7 @@ export async function adapterQuery(strings: TemplateStringsArray, ...values: str
     const result = await adapter.queryRaw({ sql, args: values, argTypes: values.map(() => ({ scalarType: "string", arity: "scalar" })) });
     return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
   };
+  if (entry.provider === "postgresql") preparedStatementName(sql);
   const statement = entry.provider === "sqlite" ? preparedStatement(adapter, sql) : null;
   if (!statement) return viaAdapter();
   return countLookup("db", async () => {
@@ -99,6 +104,19 @@ export async function adapterQuery(strings: TemplateStringsArray, ...values: str
       return viaAdapter();
     }
   });
+}
+
+/** SQL text → statement name, for adapterQuery's statements on PostgreSQL (read by the adapter's statementNameGenerator). */
+const namedStatements = new Map<string, string>();
+
+/** The name pg prepares `sql` under on each connection: stable, so every connection of the pool agrees. */
+export function preparedStatementName(sql: string): string {
+  let name = namedStatements.get(sql);
+  if (!name) {
+    name = `session_lab_${hash("sha256", sql, "hex").slice(0, 16)}`;
+    namedStatements.set(sql, name);
+  }
+  return name;
 }
 
 // Prepared statements per better-sqlite3 connection (the adapter's own `client`); keyed by SQL text, which comes
@@ -175,6 +193,10 @@ function createPostgresClient(url: string, onConnect: (adapter: SqlDriverAdapter
     query_timeout: PG_QUERY_TIMEOUT_MS,
     keepAlive: true,
   };
-  const adapter = countingAdapterFactory(new PrismaPg(pool, schema ? { schema } : undefined), onConnect);
+  // adapterQuery's statements (and only those: a finite set) get names, so pg prepares each once per connection
+  // instead of PostgreSQL parsing and planning it on every request. Prisma's own queries stay unnamed.
+  // pg treats an empty name as unnamed (it checks the name's truthiness).
+  const statementNameGenerator = (query: { sql: string }) => namedStatements.get(query.sql) ?? "";
+  const adapter = countingAdapterFactory(new PrismaPg(pool, { ...(schema ? { schema } : {}), statementNameGenerator }), onConnect);
   return new PostgresPrismaClient({ adapter }) as unknown as Db;
 }
