@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyCredentials } from "@/lib/server/auth/credentials";
+import { createLease, releaseLease } from "@/lib/server/data/compare";
 import { updateUser } from "@/lib/server/data/users";
 import { memoryContext } from "@/lib/server/http/credential-context";
 import { announceRevocation, channel, invalidationsReachUs, sessionCache, startInvalidationListener } from "@/lib/server/invalidation";
@@ -162,6 +163,19 @@ describe("stateful-cache across instances", () => {
     other.disconnect();
     const ms = await eventually(async () => (await s.validate(replay())).session === null, 2000);
     expect(ms).toBeLessThan(1000);
+  });
+
+  it("forgets the sessions of a comparison run's accounts when their lease ends (they are deleted with it)", async () => {
+    const created = await createLease({ kind: "live", accounts: ["member"], ttlSeconds: 60 });
+    if (!created.ok) throw new Error("no lease");
+    const [account] = created.lease.accounts;
+    const s = strategy();
+    const ctx = memoryContext();
+    expect((await s.signIn({ email: account!.email, password: account!.password }, ctx)).ok).toBe(true);
+    const replay = () => memoryContext({ cookies: { [cookie]: ctx.jar.get(cookie)! } });
+    expect((await measure(() => s.validate(replay()))).timing.db.count).toBe(0); // served from the cache
+    expect(await releaseLease(created.lease.id, created.lease.token)).toBe(1);
+    expect((await s.validate(replay())).session).toBeNull();
   });
 
   it("garbage on the channel is ignored", async () => {

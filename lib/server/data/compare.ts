@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { announceRevocation } from "@/lib/server/invalidation";
 import { getDb } from "@/lib/server/db/client";
 import { hashPassword, RUN_ACCOUNT_SCRYPT } from "@/lib/server/passwords";
 import type { Role } from "@/lib/strategies";
@@ -34,9 +35,21 @@ const RUN_SLOT = "run";
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
+/**
+ * Deleted accounts' sessions must not outlive them in any instance's cache of session rows or Redis copy
+ * of user state (stateful-cache, nextauth-refresh): announced like every other revocation.
+ */
+async function announceDeleted(userIds: string[]): Promise<void> {
+  await Promise.all(userIds.map((userId) => announceRevocation({ userId, reason: "account-deleted" })));
+}
+
 /** Deletes abandoned leases (their holder crashed or never released them), and their accounts with them. */
 export async function purgeExpiredLeases(now: Date): Promise<number> {
-  const { count } = await getDb().compareLease.deleteMany({ where: { expiresAt: { lt: now } } });
+  const db = getDb();
+  const where = { expiresAt: { lt: now } };
+  const accounts = await db.user.findMany({ where: { lease: where }, select: { id: true } });
+  const { count } = await db.compareLease.deleteMany({ where });
+  await announceDeleted(accounts.map((a) => a.id));
   return count;
 }
 
@@ -114,9 +127,11 @@ export async function releaseLease(id: string, token: string): Promise<number | 
   const given = Buffer.from(sha256(token), "hex");
   const stored = Buffer.from(row.tokenHash, "hex");
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
-  const accounts = await db.user.count({ where: { leaseId: id } });
+  const accounts = await db.user.findMany({ where: { leaseId: id }, select: { id: true } });
   const { count } = await db.compareLease.deleteMany({ where: { id } });
-  return count === 0 ? null : accounts;
+  if (count === 0) return null;
+  await announceDeleted(accounts.map((a) => a.id));
+  return accounts.length;
 }
 
 /** Which lease, if any, an account belongs to: admins only ever see and act within their own scope. */
