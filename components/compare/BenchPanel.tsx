@@ -49,6 +49,13 @@ function BenchResult({ report: r, sameMachine, sameBuild }: { report: BenchRepor
           Its figures say little about this server: run <code>npm run bench</code> here.
         </p>
       )}
+      <figure style={{ margin: 0 }}>
+        <RatioChart report={r} />
+        <figcaption className="muted">
+          Protected ÷ baseline (requests per server CPU-second). Green reaches the {pct(TARGET_RATIO)} goal; amber is held back by its
+          library&apos;s own floor; red would be ours to fix.
+        </figcaption>
+      </figure>
       <div className="table-scroll">
         <table className="matrix">
           <caption className="muted" style={{ textAlign: "left" }}>
@@ -160,5 +167,51 @@ function BenchResult({ report: r, sameMachine, sameBuild }: { report: BenchRepor
         </li>
       </ul>
     </>
+  );
+}
+
+/**
+ * protected ÷ baseline per variant as bars against the goal line: green at or over the goal, amber when its
+ * library's floor rules the goal out (lib/bench/verdicts.ts), red when it is ours to fix.
+ */
+function RatioChart({ report: r }: { report: BenchReport }) {
+  const causes = new Map((r.summary.belowGoal ?? []).map((v) => [v.variant, v.cause]));
+  const rowHeight = 22;
+  const labelWidth = 130;
+  const barWidth = 420;
+  const max = Math.max(1.1, ...r.http.rows.map((h) => h.ratio));
+  const x = (ratio: number) => labelWidth + (ratio / max) * barWidth;
+  const height = r.http.rows.length * rowHeight + 24;
+  const color = (variant: string, ratio: number) =>
+    ratio >= TARGET_RATIO ? "var(--ok-fg)" : causes.get(variant) === "library" ? "var(--warn-fg)" : "var(--err-fg)";
+  return (
+    <svg
+      className="bench-chart"
+      viewBox={`0 0 ${labelWidth + barWidth + 60} ${height}`}
+      role="img"
+      aria-labelledby="bench-chart-title"
+      data-testid="bench-chart"
+    >
+      <title id="bench-chart-title">
+        Protected route ÷ unauthenticated baseline per variant, against the {pct(TARGET_RATIO)} goal: green reaches it, amber is held back
+        by its library, red is ours to fix.
+      </title>
+      {r.http.rows.map((h, i) => (
+        <g key={h.variant} transform={`translate(0 ${i * rowHeight})`}>
+          <text x={labelWidth - 8} y={15} textAnchor="end" fontSize="12" fontFamily="monospace">
+            {h.variant}
+          </text>
+          <rect x={labelWidth} y={4} width={x(h.ratio) - labelWidth} height={14} fill={color(h.variant, h.ratio)} opacity="0.85" />
+          <text x={x(h.ratio) + 6} y={15} fontSize="12">
+            {pct(h.ratio)}
+          </text>
+        </g>
+      ))}
+      <line x1={x(TARGET_RATIO)} x2={x(TARGET_RATIO)} y1={0} y2={height - 20} stroke="var(--fg)" strokeDasharray="4 3" />
+      <text x={x(TARGET_RATIO)} y={height - 6} fontSize="11" textAnchor="middle" fill="var(--muted)">
+        goal {pct(TARGET_RATIO)}
+      </text>
+      <line x1={x(1)} x2={x(1)} y1={0} y2={height - 20} stroke="var(--border)" />
+    </svg>
   );
 }
