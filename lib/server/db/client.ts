@@ -93,17 +93,25 @@ export async function adapterQuery(strings: TemplateStringsArray, ...values: str
     const result = await adapter.queryRaw({ sql, args: values, argTypes: values.map(() => ({ scalarType: "string", arity: "scalar" })) });
     return result.rows.map((row) => Object.fromEntries(result.columnNames.map((name, i) => [name, row[i]])));
   };
-  if (entry.provider === "postgresql") preparedStatementName(sql);
-  const statement = entry.provider === "sqlite" ? preparedStatement(adapter, sql) : null;
-  if (!statement) return viaAdapter();
-  return countLookup("db", async () => {
+  if (entry.provider === "postgresql") {
+    preparedStatementName(sql);
+    return viaAdapter();
+  }
+  let statement: Database.Statement | null = null;
+  try {
+    statement = preparedStatement(adapter, sql);
+  } catch {
+    // Left to the adapter, which reports it as every other query's error.
+  }
+  if (statement) {
+    const prepared = statement;
     try {
-      return statement.all(...values) as AdapterRow[];
+      return await countLookup("db", async () => prepared.all(...values) as AdapterRow[]);
     } catch {
       // A read: running it again through the adapter gives its own error (busy, closed, …), as every other query does.
-      return viaAdapter();
     }
-  });
+  }
+  return viaAdapter();
 }
 
 /** SQL text → statement name, for adapterQuery's statements on PostgreSQL (read by the adapter's statementNameGenerator). */
