@@ -66,6 +66,25 @@ describe("/api/auth/* behind the app's limits", () => {
     expect(await res.json()).toMatchObject({ code: "invalid_query" });
   });
 
+  it("refuses a repeated callbackUrl (Auth.js reads the last one), whatever the methods and values", async () => {
+    const garbage = "x".repeat(200);
+    for (const query of [
+      `callbackUrl=/ok&callbackUrl=${garbage}`,
+      `callbackUrl=https://evil.example&callbackUrl=${garbage}`,
+      "callbackUrl=/a&callbackUrl=/b",
+    ]) {
+      const get = await GET(at(`providers?${query}`));
+      expect(get.status, query).toBe(400);
+      expect(await get.json()).toMatchObject({ code: "invalid_query" });
+      const post = await POST(
+        at(`providers?${query}`, { method: "POST", headers: { origin: ORIGIN, "content-type": "application/json" }, body: "{}" }),
+      );
+      expect(post.status, query).toBe(400);
+    }
+    // One valid value is still fine.
+    expect((await GET(at("providers?callbackUrl=/nextauth"))).status).toBe(200);
+  });
+
   it("redirects only within this origin", () => {
     expect(safeRedirect("/nextauth", ORIGIN)).toBe(`${ORIGIN}/nextauth`);
     expect(safeRedirect(`${ORIGIN}/x`, ORIGIN)).toBe(`${ORIGIN}/x`);

@@ -34,8 +34,11 @@ function guarded(handler: (req: NextRequest) => Promise<Response>) {
   return async (req: NextRequest) => {
     const origin = requestOrigin(req.headers, originPolicyFromEnv());
     if (!origin) return errorResponse("bad_host", "Malformed Host header.");
-    const callbackUrl = req.nextUrl.searchParams.get("callbackUrl");
-    if (callbackUrl && !isHttpCallbackUrl(callbackUrl, origin))
+    // Every value: Auth.js reads the last of a repeated parameter, so checking only the first let
+    // `?callbackUrl=/ok&callbackUrl=garbage` through to a 500 (found by the cluster fuzz).
+    const callbackUrls = req.nextUrl.searchParams.getAll("callbackUrl");
+    if (callbackUrls.length > 1) return errorResponse("invalid_query", "callbackUrl may be given once.");
+    if (callbackUrls[0] && !isHttpCallbackUrl(callbackUrls[0], origin))
       return errorResponse("invalid_query", "callbackUrl must be an http(s) URL or a path.");
     const cookies = req.headers.get("cookie");
     if (cookies !== null) {
