@@ -12,7 +12,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseServerTiming } from "@/lib/catalog/server-timing";
 import { VARIANT_IDS, type VariantId } from "@/lib/catalog/variants";
-import { distribution, median, type Distribution } from "./stats";
+import { BENCH_PASSWORD, distribution, median, type Distribution } from "./stats";
 
 export interface HttpOptions {
   port: number;
@@ -71,7 +71,6 @@ export interface HttpResult {
   matrix: { wallSeconds: number; exitCode: number | null; cells: number; args: string[] };
 }
 
-const PASSWORD = "lab-bench-password";
 const NEXT_BIN = path.join("node_modules", "next", "dist", "bin", "next");
 const AUTOCANNON_BIN = path.join("node_modules", "autocannon", "autocannon.js");
 const TSX_BIN = path.join("node_modules", "tsx", "dist", "cli.mjs");
@@ -132,7 +131,7 @@ async function signIn(base: string, variant: VariantId): Promise<[string, string
   const res = await fetch(`${base}/api/${variant}/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "alice@example.com", password: PASSWORD }),
+    body: JSON.stringify({ email: "alice@example.com", password: BENCH_PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`${variant}: sign-in answered ${res.status}`);
   const body = (await res.json()) as { token?: string };
@@ -272,7 +271,7 @@ export async function benchHttp(opts: HttpOptions): Promise<HttpResult> {
       ...process.env,
       NODE_ENV: "production",
       SESSION_LAB_DEMO: "1",
-      DEMO_PASSWORD: PASSWORD,
+      DEMO_PASSWORD: BENCH_PASSWORD,
       DATABASE_URL: opts.databaseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(opts.port),

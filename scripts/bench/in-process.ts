@@ -15,7 +15,7 @@ import { memoryContext } from "@/lib/server/http/credential-context";
 import { strategies } from "@/lib/server/strategies";
 import type { SessionStrategy } from "@/lib/server/strategies/types";
 import type { StrategyId } from "@/lib/strategies";
-import { distribution, timeCalls, type Distribution } from "./stats";
+import { BENCH_PASSWORD, distribution, timeCalls, type Distribution } from "./stats";
 
 export interface Counts {
   iterations: number;
@@ -69,11 +69,9 @@ export interface InProcessResult {
   variants: VariantCheckRow[];
 }
 
-const PASSWORD = "bench-password-123";
-
 async function signedInContext(strategy: SessionStrategy): Promise<ReturnType<typeof memoryContext>> {
   const login = memoryContext();
-  const result = await strategy.signIn({ email: "alice@example.com", password: PASSWORD }, login);
+  const result = await strategy.signIn({ email: "alice@example.com", password: BENCH_PASSWORD }, login);
   if (!result.ok) throw new Error(`${strategy.id}: sign-in failed (${result.reason})`);
   return memoryContext({ cookies: Object.fromEntries(login.jar), authorization: result.token ? `Bearer ${result.token}` : null });
 }

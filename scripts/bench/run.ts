@@ -18,7 +18,7 @@ import { disconnectDb } from "@/lib/server/db/client";
 import { resetDemoData } from "@/lib/server/demo-data";
 import { benchHttp } from "./http";
 import { benchInProcess, FLOOR_LABELS, type FloorId } from "./in-process";
-import { buildId, gitCommit, loadAverage, machineFacts } from "./stats";
+import { BENCH_PASSWORD, buildId, gitCommit, loadAverage, machineFacts } from "./stats";
 
 type Mode = "full" | "quick" | "smoke";
 const argv = process.argv.slice(2);
@@ -30,7 +30,8 @@ if (argv.includes("-h") || argv.includes("--help")) {
   --smoke    tiny counts and a one-cell matrix: checks that every row is measured (npm test runs it)
 
 Environment: BENCH_ITERATIONS, BENCH_ROUNDS, BENCH_DURATION (s), BENCH_CONNECTIONS, BENCH_PORT (default 3200),
-BENCH_DATABASE_URL (default file:./data/bench.db). Needs a production build (npm run build).`);
+BENCH_DATABASE_URL (default file:./data/bench.db; its demo data is reset: use a scratch database). Needs a production build
+(npm run build).`);
   process.exit(0);
 }
 const unknown = argv.filter((a) => !["--quick", "--smoke"].includes(a));
@@ -87,7 +88,7 @@ console.log(
 );
 
 await applyMigrations(databaseUrl, { log: () => {} });
-await resetDemoData("bench-password-123");
+await resetDemoData(BENCH_PASSWORD);
 const inProcess = await benchInProcess({ iterations, warmup: Math.min(200, iterations) }, databaseUrl, progress);
 await disconnectDb();
 clearProgress();

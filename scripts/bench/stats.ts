@@ -71,3 +71,10 @@ export function machineFacts() {
 export function loadAverage(): number {
   return Math.round(os.loadavg()[0]! * 100) / 100;
 }
+
+/**
+ * The demo accounts' password in every part of the bench: the in-process part resets the demo data with it, and
+ * the server is started with it as DEMO_PASSWORD. On PostgreSQL both parts use the same database (the server
+ * seeds only an empty one), so one password is what lets the HTTP part sign in after the reset.
+ */
+export const BENCH_PASSWORD = "lab-bench-password";
