@@ -51,6 +51,19 @@ describe("throughput verdicts", () => {
   });
 });
 
+describe("lookups at the driver's cost", () => {
+  it("judges a lookup chain by the raw driver's floor when it is lower than Prisma's $queryRaw", () => {
+    const input: VerdictInput = {
+      inProcess: [{ ...ip("stateful", 220, 430, ["sha256", "prisma-lookup"]), driverFloorUs: 185 }],
+      floors: {},
+      http: [row("stateful", 0.8, 800)], // budget: 1,250 µs × (1/0.85 − 1) ≈ 221 µs
+    };
+    const [stateful] = throughputVerdicts(input);
+    expect(stateful).toMatchObject({ cause: "ours", floorUs: 185 });
+    expect(stateful!.reason).toContain("sha256 + driver-lookup costs 185 µs");
+  });
+});
+
 describe("floor verdicts", () => {
   it("explains Auth.js's re-encryption with the measured encode(), and a cache hit's constant", () => {
     const input: VerdictInput = {
