@@ -49,6 +49,8 @@ describe("adapterQuery", () => {
     expect(timing.db.count).toBe(1);
   });
 
+  // SQLite only: the statement cache lives on better-sqlite3's connection; the PostgreSQL counterpart is the next test.
+  // `npm test` runs this file on SQLite, .ci/run runs it again on PostgreSQL, so each of the two runs somewhere.
   it.runIf(databaseProvider() === "sqlite")("prepares a statement once per connection on SQLite, not per query", async () => {
     const { tokenHash } = await newSession();
     await findSessionByTokenHash(tokenHash); // prepared here, or by an earlier test
@@ -59,6 +61,7 @@ describe("adapterQuery", () => {
     expect(await adapterQuery`SELECT "id" FROM "User" WHERE "id" = ${"x' OR '1'='1"}`).toEqual([]);
   });
 
+  // PostgreSQL only (pg_prepared_statements): skipped in `npm test`'s SQLite run, run by .ci/run's PostgreSQL pass.
   it.runIf(databaseProvider() === "postgresql")("names its statements on PostgreSQL, so pg prepares each once per connection", async () => {
     const { tokenHash } = await newSession();
     for (let i = 0; i < 5; i++) expect(await findSessionByTokenHash(tokenHash)).not.toBeNull();
