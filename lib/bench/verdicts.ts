@@ -74,28 +74,19 @@ export function throughputVerdicts(input: VerdictInput): ThroughputVerdict[] {
         .sort((a, b) => b.ratio - a.ratio)[0];
       const remedy = best ?? null;
       const room = `a request may add ${us(budgetUs)} µs to the baseline's ${us(baselineCpuUs)} µs of server CPU and stay at ${pct(THROUGHPUT_GOAL)}`;
+      const measured = { variant: h.variant, ratio: h.ratio, baselineCpuUs, budgetUs, floorUs, remedy };
       if (floorUs > budgetUs) {
         return {
-          variant: h.variant,
-          ratio: h.ratio,
-          cause: "library",
-          baselineCpuUs,
-          budgetUs,
-          floorUs,
-          remedy,
+          ...measured,
+          cause: "library" as const,
           reason:
             `${chain} alone costs ${us(floorUs)} µs per check; ${room}. The library's floor rules out ${pct(THROUGHPUT_GOAL)} as shipped` +
             (remedy ? `; ${remedy.variant}, the speed switch of its strategy, reaches ${pct(remedy.ratio)}.` : "."),
         };
       }
       return {
-        variant: h.variant,
-        ratio: h.ratio,
-        cause: "ours",
-        baselineCpuUs,
-        budgetUs,
-        floorUs,
-        remedy,
+        ...measured,
+        cause: "ours" as const,
         reason: `${chain} costs ${us(floorUs)} µs, within the budget (${room}), but the check takes ${us(h.serverCheck.medianUs)} µs in the server: ours to fix.`,
       };
     });
